@@ -1,0 +1,1 @@
+"""Claim-stance classification in news: ACCUSATION, DENIAL or NEUTRAL_REPORT."""

@@ -1,0 +1,16 @@
+"""Corpus readers: each yields ``Article`` records with a train/dev/test split."""
+
+from collections.abc import Iterator
+
+from stance.corpora.fnc1 import read_fnc1
+from stance.corpora.polnear import read_polnear
+from stance.errors import StanceError
+from stance.records import Article
+
+READERS = {"polnear": read_polnear, "fnc1": read_fnc1}
+
+
+def read_corpus(name: str, splits: tuple[str, ...] = ("train", "dev", "test")) -> Iterator[Article]:
+    if name not in READERS:
+        raise StanceError(f"unknown corpus {name!r} (known: {', '.join(READERS)})")
+    return READERS[name](splits)
