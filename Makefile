@@ -1,0 +1,55 @@
+# stance: claim-stance classification in news. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARTICLE ?= ../shared/data/examples/russia-us-daesh-2017-10-11.txt
+MODEL ?= models/tfidf-logreg
+FORMAT ?= table
+SUITE ?= default
+# Pinned here, not in pyproject: a bare `torch` would pull a multi-GB CUDA build.
+TORCH_PIN ?= torch==2.13.0
+
+.PHONY: help setup train eval predict test test-all bench ui data clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: ARTICLE=$(ARTICLE) MODEL=$(MODEL) FORMAT=$(FORMAT) SUITE=$(SUITE)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet "$(TORCH_PIN)"
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the package (CPU torch)
+
+data: $(STAMP) ## build the claim dataset into artifacts/data
+	$(BIN)/stance data build --out artifacts/data
+
+train: $(STAMP) ## run the experiment suite (SUITE=default), one MLflow run per config
+	@test -f artifacts/data/fingerprint.json || $(BIN)/stance data build --out artifacts/data
+	$(BIN)/stance train --suite $(SUITE)
+
+eval: $(STAMP) ## compare the trained models on the test split (read from MLflow)
+	$(BIN)/stance eval $(if $(RUNS),--runs $(RUNS),)
+
+predict: $(STAMP) ## label the claims of ARTICLE with MODEL (FORMAT=table|jsonl|csv|html)
+	$(BIN)/stance predict "$(ARTICLE)" --model "$(MODEL)" --format $(FORMAT) $(if $(OUTPUT),--output $(OUTPUT),)
+
+test: $(STAMP) ## fast tests (what CI runs)
+	$(BIN)/pytest -q
+
+test-all: $(STAMP) ## all tests, including slow integration tests on the real corpora
+	$(BIN)/pytest -q -m ""
+
+bench: $(STAMP) ## throughput and memory benchmarks
+	$(BIN)/python -m stance.bench
+
+ui: $(STAMP) ## the MLflow UI on http://127.0.0.1:5000
+	$(BIN)/mlflow ui --backend-store-uri $${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db} --host 127.0.0.1 --port 5000
+
+clean: ## remove built data, models and the local MLflow store (keeps .venv)
+	rm -rf artifacts models mlflow.db mlruns

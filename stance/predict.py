@@ -1,0 +1,110 @@
+"""Prediction on new articles: a saved model plus the segmenter.
+
+    >>> import stance
+    >>> model = stance.load("models/tfidf-logreg")          # or an MLflow model URI
+    >>> model.predict_article(text)                          # claims with offsets, labels, probabilities
+    >>> model.predict(["The ministry denied the report."])  # labels for bare claims
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from stance.dataset import context_of
+from stance.errors import StanceError
+from stance.models import StanceModel, load_model
+from stance.models.base import META_FILE
+from stance.segment import segment
+
+MLFLOW_SCHEMES = ("runs:/", "models:/", "mlflow-artifacts:", "dbfs:/", "s3://", "gs://")
+
+
+@dataclass(frozen=True)
+class ClaimPrediction:
+    text: str
+    start: int
+    end: int
+    label: str
+    probability: float  # of the predicted label
+    probabilities: dict[str, float]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Predictor:
+    """A trained model that also knows how to cut articles into claims."""
+
+    def __init__(self, model: StanceModel):
+        self.model = model
+        self.context_claims = model.context_claims
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.model.labels
+
+    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[str]:
+        return self.model.predict(list(texts), contexts)
+
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+        return self.model.predict_proba(list(texts), contexts)
+
+    def predict_article(self, text: str) -> list[ClaimPrediction]:
+        return self.predict_articles([text], progress=False)[0]
+
+    def predict_articles(self, texts: Sequence[str], progress: bool = True, batch_claims: int = 512) -> list[list[ClaimPrediction]]:
+        """Claims of every article, predicted in batches that span articles (fewer model calls)."""
+        segmented = [segment(text) for text in texts]
+        flat = [(a, i) for a, claims in enumerate(segmented) for i in range(len(claims))]
+        results: list[list[ClaimPrediction]] = [[] for _ in texts]
+        bar = tqdm(total=len(flat), desc="predicting", unit="claim", disable=not progress)
+        for offset in range(0, len(flat), batch_claims):
+            chunk = flat[offset : offset + batch_claims]
+            claim_texts = [segmented[a][i].text for a, i in chunk]
+            contexts = [context_of(segmented[a], i, self.context_claims) for a, i in chunk]
+            probabilities = self.model.predict_proba(claim_texts, contexts)
+            for (a, i), row in zip(chunk, probabilities):
+                claim = segmented[a][i]
+                best = int(row.argmax())
+                results[a].append(ClaimPrediction(
+                    claim.text, claim.start, claim.end, self.labels[best], float(row[best]),
+                    {label: float(p) for label, p in zip(self.labels, row)},
+                ))
+            bar.update(len(chunk))
+        bar.close()
+        return results
+
+
+def _resolve_local(location: str) -> Path:
+    """A local directory for ``location``, downloading MLflow artifacts when it is a model URI."""
+    if location.startswith(MLFLOW_SCHEMES):
+        import mlflow
+
+        from stance.tracking import configure
+
+        configure()
+        try:
+            local = Path(mlflow.artifacts.download_artifacts(artifact_uri=location))
+        except Exception as exc:  # MLflow raises many types for a bad URI
+            raise StanceError(f"could not fetch MLflow model {location}: {exc}".splitlines()[0]) from None
+        candidates = [local] + [p.parent for p in local.rglob(META_FILE)]
+        for candidate in candidates:
+            if (candidate / META_FILE).is_file():
+                return candidate
+        raise StanceError(f"{location}: the MLflow model holds no saved stance model")
+    path = Path(os.path.expanduser(location))
+    if not path.exists():
+        raise StanceError(f"{location}: no such model directory (or MLflow model URI)")
+    return path
+
+
+def load(location: str | os.PathLike) -> Predictor:
+    """Load a saved model from a directory or an MLflow model URI (runs:/..., models:/...)."""
+    directory = _resolve_local(str(location))
+    return Predictor(load_model(directory))

@@ -1,0 +1,51 @@
+"""MLflow tracking: where runs go, and how a saved model becomes an MLflow model.
+
+The default store is the embedded ``sqlite:///mlflow.db`` in the working directory;
+``MLFLOW_TRACKING_URI`` points a team at a shared server instead. Models are logged
+as pyfunc models *from code* (``stance/mlflow_model.py``), so loading one never
+unpickles anything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+EXPERIMENT = "stance"
+DEFAULT_URI = "sqlite:///mlflow.db"
+PYFUNC_CODE = Path(__file__).with_name("mlflow_model.py")
+
+
+def configure(experiment: str | None = None) -> None:
+    import mlflow
+
+    mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", DEFAULT_URI))
+    if experiment:
+        mlflow.set_experiment(experiment)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parent)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=Path(__file__).resolve().parent).stdout.strip()
+        return out.stdout.strip() + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def log_stance_model(model_dir: Path, name: str = "model") -> str:
+    """Log a saved stance model directory as an MLflow pyfunc; returns its model URI."""
+    import mlflow
+    import pandas as pd
+
+    example = pd.DataFrame({"text": ["The ministry denied the report. Critics accused it of a cover-up."]})
+    info = mlflow.pyfunc.log_model(
+        name=name,
+        python_model=str(PYFUNC_CODE),
+        artifacts={"stance_model": str(model_dir)},
+        input_example=example,
+    )
+    return info.model_uri
