@@ -25,6 +25,7 @@ class DataConfig:
     corpora: tuple[str, ...] = ("polnear", "fnc1")
     train_provenance: tuple[str, ...] = ("gold", "weak")  # which labels the model learns from
     max_weak_train: int | None = None  # cap on weak training claims (random, seeded); None = all
+    gold_repeat: int = 1  # each gold training claim counts this many times (weak labels far outnumber gold)
     context_claims: int = 2  # preceding claims given as context
 
 

@@ -91,13 +91,18 @@ def build_dataset(
     return DatasetDict({split: Dataset.from_list(rows[split], features=FEATURES) for split in SPLITS})
 
 
+def column(part: Dataset, name: str) -> list:
+    """One column as a Python list, in one Arrow conversion (iterating a Column is row by row)."""
+    return part.select_columns([name]).to_dict()[name]
+
+
 def fingerprint(data: DatasetDict) -> str:
     """A hash of every split's ids, texts, contexts, labels and provenance."""
     digest = hashlib.sha256()
     for split in SPLITS:
         part = data[split]
-        for column in ("id", "text", "context", "label", "provenance"):
-            digest.update(json.dumps(list(part[column]), ensure_ascii=False).encode())
+        for name in ("id", "text", "context", "label", "provenance"):
+            digest.update(json.dumps(column(part, name), ensure_ascii=False).encode())
     return digest.hexdigest()[:16]
 
 
@@ -119,7 +124,7 @@ def counts(data: DatasetDict) -> dict[str, dict[str, dict[str, int]]]:
     """split -> provenance -> label -> number of claims."""
     table: dict[str, dict[str, dict[str, int]]] = {}
     for split in SPLITS:
-        for label, provenance in zip(data[split]["label"], data[split]["provenance"]):
+        for label, provenance in zip(column(data[split], "label"), column(data[split], "provenance")):
             cell = table.setdefault(split, {}).setdefault(provenance, {name: 0 for name in LABELS})
             cell[LABELS[label]] += 1
     return table

@@ -19,7 +19,7 @@ from datasets import Dataset, DatasetDict
 
 from stance import metrics
 from stance.config import ExperimentConfig, to_flat_params
-from stance.dataset import build_dataset, load_dataset, save_dataset
+from stance.dataset import build_dataset, column, load_dataset, save_dataset
 from stance.labels import LABELS
 from stance.models import StanceModel, model_class
 
@@ -76,7 +76,7 @@ def prepared_data(directory: Path = DEFAULT_DATA_DIR, corpora: tuple[str, ...] =
 
 
 def _names(part: Dataset) -> list[str]:
-    return [LABELS[i] for i in part["label"]]
+    return [LABELS[i] for i in column(part, "label")]
 
 
 def training_rows(data: DatasetDict, config: ExperimentConfig) -> Dataset:
@@ -85,30 +85,35 @@ def training_rows(data: DatasetDict, config: ExperimentConfig) -> Dataset:
     cap = config.data.max_weak_train
     if cap is not None:
         rng = np.random.default_rng(config.seed)
-        weak = [i for i, p in enumerate(train["provenance"]) if p == "weak"]
-        gold = [i for i, p in enumerate(train["provenance"]) if p == "gold"]
+        provenance = column(train, "provenance")
+        weak = [i for i, p in enumerate(provenance) if p == "weak"]
+        gold = [i for i, p in enumerate(provenance) if p == "gold"]
         keep = sorted(gold + list(rng.choice(weak, size=min(cap, len(weak)), replace=False)))
         train = train.select(keep)
+    if config.data.gold_repeat > 1:
+        gold = [i for i, p in enumerate(column(train, "provenance")) if p == "gold"]
+        train = train.select(list(range(len(train))) + gold * (config.data.gold_repeat - 1))
     return train
 
 
 def evaluation_set(data: DatasetDict, split: str, corpora: tuple[str, ...]) -> EvalSet:
     part = data[split].filter(lambda row: row["corpus"] in corpora)
-    provenance = "gold" if "gold" in set(part["provenance"]) else "weak"
+    provenance = "gold" if "gold" in set(column(part, "provenance")) else "weak"
     part = part.filter(lambda row: row["provenance"] == provenance)
-    columns = {name: list(part[name]) for name in ("id", "text", "context", "article_id", "corpus")}
+    columns = {name: column(part, name) for name in ("id", "text", "context", "article_id", "corpus")}
     return EvalSet(split, provenance, columns["id"], columns["text"], columns["context"], _names(part),
                    columns["article_id"], columns["corpus"])
 
 
-def fit_model(config: ExperimentConfig, data: DatasetDict) -> StanceModel:
+def fit_model(config: ExperimentConfig, data: DatasetDict, epoch_callback=None) -> StanceModel:
     seed_everything(config.seed)
     cls = model_class(config.model.type)
     model = cls(cls.params_from_dict(config.model.params, f"{config.path}: model.params"), seed=config.seed,
                 context_claims=config.data.context_claims)
+    model.epoch_callback = epoch_callback
     train = training_rows(data, config)
     dev = evaluation_set(data, "dev", config.data.corpora)
-    return model.fit(list(train["text"]), _names(train), list(train["context"]),
+    return model.fit(column(train, "text"), _names(train), column(train, "context"),
                      dev=(dev.texts, dev.labels, dev.contexts))
 
 
@@ -126,9 +131,9 @@ def run_experiment(config: ExperimentConfig, data_dir: Path = DEFAULT_DATA_DIR,
                          "data_fingerprint": data_fingerprint, "model_type": config.model.type})
         mlflow.log_params(to_flat_params(config))
         train = training_rows(data, config)
-        mlflow.log_params({"n_train": len(train),
-                           "n_train_gold": sum(p == "gold" for p in train["provenance"])})
-        model = fit_model(config, data)
+        mlflow.log_params({"n_train_rows": len(train),
+                           "n_train_gold_rows": sum(p == "gold" for p in column(train, "provenance"))})
+        model = fit_model(config, data, epoch_callback=lambda epoch, values: mlflow.log_metrics(values, step=epoch))
         fit_seconds = time.perf_counter() - started
         mlflow.log_metric("fit_seconds", fit_seconds)
 

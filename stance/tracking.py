@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import warnings
 from pathlib import Path
 
 EXPERIMENT = "stance"
@@ -42,10 +43,13 @@ def log_stance_model(model_dir: Path, name: str = "model") -> str:
     import pandas as pd
 
     example = pd.DataFrame({"text": ["The ministry denied the report. Critics accused it of a cover-up."]})
-    info = mlflow.pyfunc.log_model(
-        name=name,
-        python_model=str(PYFUNC_CODE),
-        artifacts={"stance_model": str(model_dir)},
-        input_example=example,
-    )
+    with warnings.catch_warnings():
+        # MLflow nags about type hints and integer columns; the schema it infers from the example is right
+        warnings.simplefilter("ignore", UserWarning)
+        info = mlflow.pyfunc.log_model(
+            name=name,
+            python_model=str(PYFUNC_CODE),
+            artifacts={"stance_model": str(model_dir)},
+            input_example=example,
+        )
     return info.model_uri

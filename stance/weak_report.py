@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stance import metrics
+from stance.dataset import column
 from stance.labels import LABELS
 from stance.weak import LABELLING_FUNCTIONS, combine, votes
 
@@ -40,7 +41,7 @@ def print_weak_report(data_dir: Path, split: str = "dev") -> None:
     if len(part) == 0:
         print(f"no gold labels in the {split} split")
         return
-    texts, gold = list(part["text"]), [LABELS[i] for i in part["label"]]
+    texts, gold = column(part, "text"), [LABELS[i] for i in column(part, "label")]
     reports, combined = labelling_function_reports(texts, gold)
     print(f"Labelling functions on {len(texts)} gold {split} claims")
     print(f"{'function':<18} {'votes':<15} {'coverage':>8} {'accuracy':>8} {'n':>6}")
