@@ -123,6 +123,20 @@ def cmd_data_weak(args: argparse.Namespace) -> None:
     print_weak_report(Path(args.data), args.split)
 
 
+def cmd_data_agreement(args: argparse.Namespace) -> None:
+    from stance.annotation.agreement import agreement
+
+    per_batch, overall, pairs = agreement()
+    print(f"{'batch':<16} {'n':>5} {'agreement':>10} {'kappa':>7}")
+    for row in [*per_batch, overall]:
+        kappa = "n/a" if row.kappa != row.kappa else f"{row.kappa:.3f}"  # nan: one label only
+        print(f"{row.batch:<16} {row.n:>5} {row.observed:>10.1%} {kappa:>7}")
+    print("\ndisagreements (first round -> blind second round):")
+    for (first, second), n in pairs.most_common():
+        if first != second:
+            print(f"  {first:<15} -> {second:<15} {n}")
+
+
 def cmd_annotate(args: argparse.Namespace) -> None:
     from stance.annotation.tool import run_annotation_tool
 
@@ -187,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     weak.add_argument("--data", default="artifacts/data")
     weak.add_argument("--split", default="dev", help="split whose gold labels are used (default: dev)")
     weak.set_defaults(func=cmd_data_weak)
+
+    agree = data_commands.add_parser("agreement", help="self-agreement (Cohen's kappa) of the gold labels")
+    agree.set_defaults(func=cmd_data_agreement)
 
     annotate = commands.add_parser("annotate", help="label claims by hand into a gold standoff file",
                                    description="Show each claim of the chosen articles with its context and the "

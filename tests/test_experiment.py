@@ -1,0 +1,92 @@
+"""End to end on tiny data: config -> fit -> MLflow run -> stance.load / pyfunc from the run."""
+
+import dataclasses
+
+import pytest
+from datasets import Dataset, DatasetDict
+
+import stance
+from stance.config import DataConfig, ExperimentConfig, ModelConfig
+from stance.dataset import FEATURES, save_dataset
+from stance.labels import LABELS
+from tests_support import CLAIMS
+
+
+def rows(provenance: str, prefix: str) -> list[dict]:
+    return [{"id": f"{prefix}:{i}", "article_id": f"toy:{prefix}{i // 4}", "corpus": "polnear", "text": text,
+             "context": "", "start": 0, "end": len(text), "label": LABELS.index(label), "provenance": provenance,
+             "batch": ""} for i, (text, label) in enumerate(CLAIMS)]
+
+
+@pytest.fixture
+def tiny_data(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    data = DatasetDict({
+        "train": Dataset.from_list(rows("gold", "tr") * 2 + rows("weak", "tw"), features=FEATURES),
+        "dev": Dataset.from_list(rows("gold", "d"), features=FEATURES),
+        "test": Dataset.from_list(rows("gold", "te"), features=FEATURES),
+    })
+    save_dataset(data, tmp_path / "data")
+    return tmp_path
+
+
+def config(model_type: str, **params) -> ExperimentConfig:
+    return ExperimentConfig(name=f"toy-{model_type}", model=ModelConfig(model_type, params),
+                            data=DataConfig(corpora=("polnear",)), seed=7, path="inline")
+
+
+def test_run_is_logged_and_its_model_loads_back(tiny_data):
+    import mlflow
+
+    from stance.experiment import run_experiment
+
+    summary = run_experiment(config("tfidf-logreg"), tiny_data / "data", tiny_data / "models")
+    assert summary.test_prefix == "test_gold" and 0.0 <= summary.test["macro_f1"] <= 1.0
+    run = mlflow.get_run(summary.run_id)
+    assert run.data.metrics["test_gold_macro_f1"] == pytest.approx(summary.test["macro_f1"])
+    assert "test_gold_f1_DENIAL" in run.data.metrics
+    assert run.data.params["model.type"] == "tfidf-logreg" and run.data.tags["data_fingerprint"]
+    artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(summary.run_id)}
+    assert {"test_gold_confusion.png", "test_gold_report.txt", "test_gold_predictions.jsonl"} <= artifacts
+
+    from_dir = stance.load(summary.model_dir)
+    from_uri = stance.load(summary.model_uri)
+    text = "The Pentagon strongly denied the accusations."
+    assert from_uri.predict([text]) == from_dir.predict([text])
+    claims = from_uri.predict_article("Russia accused the United States of lying.\n\n" + text)
+    assert [c.start for c in claims] == [0, 44]
+
+    frame = mlflow.pyfunc.load_model(summary.model_uri).predict(
+        __import__("pandas").DataFrame({"text": ["Russia accused the United States of lying. " + text]}))
+    assert list(frame["claim"]) == ["Russia accused the United States of lying.", text]
+    assert {"start", "end", "label", "probability", "p_DENIAL"} <= set(frame.columns)
+
+
+def test_same_config_and_seed_give_the_same_metrics(tiny_data):
+    from stance.experiment import run_experiment
+
+    first = run_experiment(config("tfidf-linearsvc"), tiny_data / "data", tiny_data / "m1")
+    second = run_experiment(config("tfidf-linearsvc"), tiny_data / "data", tiny_data / "m2")
+    assert first.dev == second.dev and first.test == second.test
+
+
+def test_weak_only_training_uses_no_gold(tiny_data):
+    from stance.dataset import load_dataset
+    from stance.experiment import training_rows
+
+    data, _ = load_dataset(tiny_data / "data")
+    weak_only = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), train_provenance=("weak",)))
+    assert set(training_rows(data, weak_only)["provenance"]) == {"weak"}
+    repeated = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), gold_repeat=3))
+    assert len(training_rows(data, repeated)) == len(CLAIMS) * 2 * 3 + len(CLAIMS)
+
+
+def test_eval_table_reads_runs_back(tiny_data, capsys):
+    from stance.cli import main
+    from stance.experiment import run_experiment
+
+    run_experiment(config("lexicon"), tiny_data / "data", tiny_data / "models")
+    assert main(["eval"]) == 0
+    out = capsys.readouterr().out
+    assert "toy-lexicon" in out and "gold" in out

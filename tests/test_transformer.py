@@ -1,0 +1,78 @@
+"""The transformer model offline: packaged weights, a tiny fine-tuning run, round trip, errors."""
+
+import numpy as np
+import pytest
+
+from stance.errors import StanceError
+from stance.labels import LABELS
+from stance.models import load_model, model_class
+from stance.models.transformer import class_weights, resolve_encoder
+from tests_support import CLAIMS
+
+TEXTS = [t for t, _ in CLAIMS] * 3
+LABEL_NAMES = [l for _, l in CLAIMS] * 3
+CONTEXTS = ["Earlier, officials met in Moscow."] * len(TEXTS)
+
+
+@pytest.fixture(scope="module")
+def tiny_transformer():
+    cls = model_class("transformer")
+    params = cls.params_from_dict({"epochs": 1, "batch_size": 16, "max_length": 48, "eval_batch_size": 8})
+    model = cls(params, seed=3)
+    return model.fit(TEXTS, LABEL_NAMES, CONTEXTS, dev=(TEXTS[:12], LABEL_NAMES[:12], CONTEXTS[:12]))
+
+
+def test_packaged_encoder_resolves_to_a_local_directory(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from pathlib import Path
+
+    directory = Path(resolve_encoder("packaged:all-MiniLM-L6-v2"))
+    assert (directory / "config.json").is_file() and (directory / "model.safetensors").is_file()
+
+
+def test_tiny_fine_tuning_run_records_history_and_predicts(tiny_transformer):
+    assert any("dev_macro_f1" in h for h in tiny_transformer.history)
+    assert any("train_loss" in h for h in tiny_transformer.history)
+    probabilities = tiny_transformer.predict_proba(TEXTS[:5], CONTEXTS[:5])
+    assert probabilities.shape == (5, len(LABELS))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_save_load_round_trip_gives_identical_probabilities(tiny_transformer, tmp_path):
+    tiny_transformer.save(tmp_path / "t")
+    assert (tmp_path / "t" / "encoder" / "model.safetensors").is_file()
+    loaded = load_model(tmp_path / "t")
+    np.testing.assert_array_equal(loaded.predict_proba(TEXTS, CONTEXTS), tiny_transformer.predict_proba(TEXTS, CONTEXTS))
+
+
+def test_batch_order_does_not_change_predictions(tiny_transformer):
+    forward = tiny_transformer.predict_proba(TEXTS, CONTEXTS)
+    backward = tiny_transformer.predict_proba(TEXTS[::-1], CONTEXTS[::-1])[::-1]
+    np.testing.assert_allclose(forward, backward, atol=1e-5)
+
+
+def test_unknown_hub_encoder_fails_with_instructions(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    cls = model_class("transformer")
+    model = cls(cls.params_from_dict({"encoder": "no-such-org/no-such-model", "epochs": 1}))
+    with pytest.raises(StanceError, match="huggingface-cli download no-such-org/no-such-model"):
+        model.fit(TEXTS, LABEL_NAMES)
+
+
+def test_local_directory_that_is_not_a_model(tmp_path):
+    cls = model_class("transformer")
+    model = cls(cls.params_from_dict({"encoder": str(tmp_path), "epochs": 1}))
+    with pytest.raises(StanceError, match="local directory but not a Hugging Face model"):
+        model.fit(TEXTS, LABEL_NAMES)
+
+
+def test_unknown_packaged_encoder():
+    with pytest.raises(StanceError, match="unknown packaged encoder 'bert-huge'"):
+        resolve_encoder("packaged:bert-huge")
+
+
+def test_class_weights():
+    np.testing.assert_allclose(class_weights([0, 0, 0, 1], 3, "balanced"), [4 / 9, 4 / 3, 4 / 3])
+    np.testing.assert_allclose(class_weights([0, 1], 3, "none"), [1, 1, 1])
+    with pytest.raises(StanceError, match="class_weighting"):
+        class_weights([0], 3, "focal")
