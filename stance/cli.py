@@ -48,11 +48,17 @@ def cmd_train(args: argparse.Namespace) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
-    from stance.compare import comparison_table, latest_runs
+    run_ids = args.runs.split(",") if args.runs else None
+    if args.table_only:
+        from stance.compare import comparison_table, latest_runs
 
-    records = latest_runs(args.experiment, args.runs.split(",") if args.runs else None)
-    print(f"Test split, newest finished run per config (experiment {args.experiment!r}):\n")
-    print(comparison_table(records, "test"))
+        records = latest_runs(args.experiment, run_ids)
+        print(f"Test split, newest finished run per config (experiment {args.experiment!r}):\n")
+        print(comparison_table(records, "test"))
+        return
+    from stance.evaluation.report import evaluate
+
+    evaluate(run_ids, Path(args.out), Path(args.data))
 
 
 def cmd_predict(args: argparse.Namespace) -> None:
@@ -164,10 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(func=cmd_train)
 
     evaluate = commands.add_parser("eval", help="compare trained models on the test split (from MLflow)",
-                                   description="Compare the newest finished run of each config on the held-out "
-                                               "test split: macro-F1, accuracy, per-class precision/recall/F1.")
+                                   description="Compare the newest finished run of each config on the gold test "
+                                               "split: macro-F1 with article-bootstrap CIs, per-class P/R/F1, paired "
+                                               "tests against the champion (best dev macro-F1), calibration, per-corpus "
+                                               "results and error analysis; writes experiments/reports/<date>/ and "
+                                               "registers the champion as models:/stance@champion.")
     evaluate.add_argument("--experiment", default="stance", help="MLflow experiment name (default: stance)")
     evaluate.add_argument("--runs", help="comma-separated MLflow run ids instead of the newest per config")
+    evaluate.add_argument("--table-only", action="store_true", help="print the metrics table only (no statistics)")
+    evaluate.add_argument("--out", default="experiments/reports", help="report directory root (a dated folder is made)")
+    evaluate.add_argument("--data", default="artifacts/data", help="prepared dataset (for error analysis)")
     evaluate.set_defaults(func=cmd_eval)
 
     predict = commands.add_parser("predict", help="label the claims of new articles",

@@ -1,0 +1,1 @@
+"""Research-grade comparison of trained models on the gold test split (``make eval``)."""
