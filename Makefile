@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARTICLE ?= ../shared/data/examples/russia-us-daesh-2017-10-11.txt
-MODEL ?= models/tfidf-logreg
+MODEL ?= models/best
 FORMAT ?= table
 SUITE ?= default
 # Pinned here, not in pyproject: a bare `torch` would pull a multi-GB CUDA build.

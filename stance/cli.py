@@ -16,7 +16,7 @@ import yaml
 from stance.errors import StanceError
 
 SUITES_FILE = Path("experiments/suites.yaml")
-DEFAULT_MODEL = "models/tfidf-logreg"
+DEFAULT_MODEL = "models/best"  # `stance train` points it at the run with the best dev macro-F1
 
 
 def _suite_configs(name: str, suites_file: Path = SUITES_FILE) -> list[str]:
@@ -41,10 +41,16 @@ def cmd_train(args: argparse.Namespace) -> None:
         summary = run_experiment(config, Path(args.data), Path(args.models))
         print(f"    {summary.dev_prefix} macro-F1 {summary.dev['macro_f1']:.3f}  ({summary.seconds:.0f}s)", flush=True)
         summaries.append(summary)
+    best = max(summaries, key=lambda s: (s.dev_prefix.endswith("gold"), s.dev["macro_f1"]))
+    link = Path(args.models) / "best"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(best.model_dir.resolve(), target_is_directory=True)
     width = max(len(s.name) for s in summaries)
     print(f"\n{'model'.ljust(width)}  dev macro-F1 (labels)  saved model")
     for s in summaries:
         print(f"{s.name.ljust(width)}  {s.dev['macro_f1']:.3f} ({s.dev_prefix.split('_')[1]})        {s.model_dir}   {s.model_uri}")
+    print(f"\nbest on dev: {best.name} -> {link} (the default model of `stance predict`)")
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
