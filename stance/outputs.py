@@ -104,6 +104,9 @@ def write_output(content: str, output: str | None) -> None:
     try:
         with handle:
             handle.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # temporary files are private; the result should not be
         os.replace(handle.name, path)
     except BaseException:
         os.unlink(handle.name)

@@ -1,0 +1,31 @@
+"""Model registry. Classes are imported on first use so the CLI starts fast and
+scikit-learn-only work never imports torch."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from stance.errors import StanceError
+from stance.models.base import StanceModel
+
+MODEL_TYPES: dict[str, str] = {
+    "majority": "stance.models.baselines:MajorityModel",
+    "lexicon": "stance.models.baselines:LexiconModel",
+    "tfidf-logreg": "stance.models.baselines:TfidfLogRegModel",
+    "tfidf-linearsvc": "stance.models.baselines:TfidfLinearSVCModel",
+    "transformer": "stance.models.transformer:TransformerModel",
+}
+
+
+def model_class(name: str) -> type[StanceModel]:
+    if name not in MODEL_TYPES:
+        raise StanceError(f"unknown model type {name!r} (known: {', '.join(MODEL_TYPES)})")
+    module, _, attribute = MODEL_TYPES[name].partition(":")
+    return getattr(import_module(module), attribute)
+
+
+def load_model(directory) -> StanceModel:
+    return StanceModel.load(directory)
+
+
+__all__ = ["MODEL_TYPES", "StanceModel", "load_model", "model_class"]

@@ -1,0 +1,106 @@
+"""The one interface every model implements, so experiment, evaluation and prediction
+code never branch on model type.
+
+A saved model is a directory: ``stance_model.json`` (type, label names, params) plus
+whatever weights the model writes. Nothing in it is unpickled: scikit-learn models
+go through skops with an allow-list, transformers through safetensors.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from stance.config import from_dict
+from stance.errors import StanceError
+from stance.labels import LABELS
+
+META_FILE = "stance_model.json"
+FORMAT_VERSION = 1
+
+
+class StanceModel(ABC):
+    """fit / predict / predict_proba / save / load over claim texts (plus optional context)."""
+
+    type_name: ClassVar[str]
+    Params: ClassVar[type]  # a dataclass of hyperparameters
+
+    def __init__(self, params: Any = None, seed: int = 13, labels: Sequence[str] = LABELS, context_claims: int = 2):
+        self.params = params if params is not None else self.Params()
+        self.seed = seed
+        self.labels = tuple(labels)
+        self.context_claims = context_claims  # how many preceding claims form the context at prediction time
+        self.epoch_callback = None  # iterative models call it with (epoch, metrics) during fit
+
+    @classmethod
+    def params_from_dict(cls, values: dict[str, Any], where: str = "params") -> Any:
+        return from_dict(cls.Params, values, where)
+
+    @abstractmethod
+    def fit(self, texts: Sequence[str], labels: Sequence[str], contexts: Sequence[str] | None = None,
+            dev: tuple[Sequence[str], Sequence[str], Sequence[str] | None] | None = None) -> StanceModel:
+        """Learn from claims and their label names; ``dev`` (texts, labels, contexts) may guide model selection."""
+
+    @abstractmethod
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+        """An (n, len(labels)) array of probabilities, columns in ``self.labels`` order."""
+
+    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[str]:
+        if len(texts) == 0:
+            return []
+        return [self.labels[i] for i in self.predict_proba(texts, contexts).argmax(axis=1)]
+
+    # persistence -------------------------------------------------------------------
+    def save(self, directory: str | Path) -> Path:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self._save_weights(directory)
+        meta = {"format_version": FORMAT_VERSION, "type": self.type_name, "labels": list(self.labels),
+                "params": asdict(self.params), "seed": self.seed, "context_claims": self.context_claims}
+        (directory / META_FILE).write_text(json.dumps(meta, indent=2))
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> StanceModel:
+        from stance.models import model_class
+
+        directory = Path(directory)
+        meta = read_meta(directory)
+        model_type = model_class(meta["type"])
+        model = model_type(model_type.params_from_dict(meta["params"], f"{directory / META_FILE}: params"),
+                           seed=meta.get("seed", 13), labels=meta["labels"],
+                           context_claims=meta.get("context_claims", 2))
+        model._load_weights(directory)
+        return model
+
+    @abstractmethod
+    def _save_weights(self, directory: Path) -> None: ...
+
+    @abstractmethod
+    def _load_weights(self, directory: Path) -> None: ...
+
+    def _columns_for(self, classes: Sequence[str]) -> list[int]:
+        """Where each of a classifier's classes goes among ``self.labels``."""
+        return [self.labels.index(c) for c in classes]
+
+
+def read_meta(directory: Path) -> dict[str, Any]:
+    path = directory / META_FILE
+    if not directory.is_dir():
+        raise StanceError(f"{directory}: no such model directory")
+    try:
+        meta = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise StanceError(f"{path}: missing; {directory} is not a saved stance model") from None
+    except json.JSONDecodeError as exc:
+        raise StanceError(f"{path}: corrupted ({exc})") from None
+    for key in ("type", "labels", "params"):
+        if key not in meta:
+            raise StanceError(f"{path}: missing field {key!r}")
+    return meta
