@@ -129,6 +129,18 @@ def cmd_data_segmentation(args: argparse.Namespace) -> None:
     print(f"  content span inside exactly one claim:                            {result.content_rate:.1%}")
 
 
+def cmd_data_speakers(args: argparse.Namespace) -> None:
+    from stance.corpora import read_corpus
+    from stance.speaker_eval import measure_speakers
+
+    result = measure_speakers(read_corpus("polnear", tuple(args.splits)))
+    print(f"PolNeAR {','.join(args.splits)}: {result.claims} claims, {result.gold} with a gold Source span, "
+          f"{result.predicted} with a predicted speaker")
+    for name, hits in (("exact", result.exact), ("overlap", result.overlap)):
+        precision, recall, f1 = result.f1(hits)
+        print(f"  {name:<8} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
+
+
 def cmd_data_weak(args: argparse.Namespace) -> None:
     from stance.weak_report import print_weak_report
 
@@ -215,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     seg = data_commands.add_parser("segmentation", help="agreement of claims with PolNeAR attribution spans")
     seg.add_argument("--splits", nargs="+", default=["train", "dev", "test"])
     seg.set_defaults(func=cmd_data_segmentation)
+    speakers = data_commands.add_parser("speakers", help="speaker spans against PolNeAR's gold Source spans")
+    speakers.add_argument("--splits", nargs="+", default=["dev", "test"])
+    speakers.set_defaults(func=cmd_data_speakers)
     weak = data_commands.add_parser("weak-report", help="labelling-function coverage and accuracy on gold labels")
     weak.add_argument("--data", default="artifacts/data")
     weak.add_argument("--split", default="dev", help="split whose gold labels are used (default: dev)")

@@ -2,7 +2,8 @@
 
 Input: a DataFrame with a ``text`` column of raw articles (an optional ``id`` column
 is carried through). Output: one row per claim with ``id``, ``start``, ``end``,
-``claim``, ``label``, ``probability`` and one ``p_<LABEL>`` column per label, so
+``claim``, ``label``, ``probability``, ``speaker_start``/``speaker_end`` (-1: no speaker)
+and one ``p_<LABEL>`` column per label, so
 ``mlflow models serve`` answers an article with its claims.
 """
 
@@ -26,7 +27,9 @@ class StancePyfunc(mlflow.pyfunc.PythonModel):
         for article_id, claims in zip(ids, self.predictor.predict_articles(frame["text"].astype(str).tolist(), progress=False)):
             for claim in claims:
                 row = {"id": article_id, "start": claim.start, "end": claim.end, "claim": claim.text,
-                       "label": claim.label, "probability": claim.probability}
+                       "label": claim.label, "probability": claim.probability,
+                       "speaker_start": claim.speaker[0] if claim.speaker else -1,
+                       "speaker_end": claim.speaker[1] if claim.speaker else -1}
                 row.update({f"p_{label}": p for label, p in claim.probabilities.items()})
                 rows.append(row)
         return pd.DataFrame(rows)

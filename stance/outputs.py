@@ -3,9 +3,11 @@
 One record per claim (the stable schema, documented in README.md)::
 
     {"article_id": str, "claim_index": int, "start": int, "end": int, "text": str,
-     "label": str, "probability": float, "probabilities": {label: float}}
+     "label": str, "probability": float, "probabilities": {label: float},
+     "speaker": {"text": str, "start": int, "end": int} | null}
 
-``start``/``end`` are character offsets into the input article text. Files are
+``start``/``end`` (also the speaker's) are character offsets into the input article text;
+``speaker`` is null when the claim is in the journalist's own voice. Files are
 written to a temporary name and renamed, so a failure never leaves partial output.
 """
 
@@ -34,9 +36,14 @@ def records(articles: Sequence[InputArticle], predictions: Sequence[list[ClaimPr
     rows = []
     for article, claims in zip(articles, predictions):
         for index, claim in enumerate(claims):
+            speaker = None
+            if claim.speaker:
+                speaker = {"text": article.text[claim.speaker[0]:claim.speaker[1]], "start": claim.speaker[0],
+                           "end": claim.speaker[1]}
             rows.append({"article_id": article.id, "claim_index": index, "start": claim.start, "end": claim.end,
                          "text": claim.text, "label": claim.label, "probability": round(claim.probability, 4),
-                         "probabilities": {k: round(v, 4) for k, v in claim.probabilities.items()}})
+                         "probabilities": {k: round(v, 4) for k, v in claim.probabilities.items()},
+                         "speaker": speaker})
     return rows
 
 
@@ -46,12 +53,14 @@ def render_jsonl(articles, predictions) -> str:
 
 def render_csv(articles, predictions) -> str:
     buffer = io.StringIO()
-    columns = ["article_id", "claim_index", "start", "end", "label", "probability", *[f"p_{l}" for l in LABELS], "text"]
+    columns = ["article_id", "claim_index", "start", "end", "label", "probability", *[f"p_{l}" for l in LABELS],
+               "speaker", "speaker_start", "speaker_end", "text"]
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in records(articles, predictions):
-        probabilities = row.pop("probabilities")
-        writer.writerow({**row, **{f"p_{k}": v for k, v in probabilities.items()}})
+        probabilities, speaker = row.pop("probabilities"), row.pop("speaker") or {}
+        writer.writerow({**row, **{f"p_{k}": v for k, v in probabilities.items()}, "speaker": speaker.get("text", ""),
+                         "speaker_start": speaker.get("start", ""), "speaker_end": speaker.get("end", "")})
     return buffer.getvalue()
 
 
@@ -81,6 +90,8 @@ def render_html(articles, predictions) -> str:
         for claim in claims:
             parts.append(html.escape(article.text[cursor:claim.start]))
             title = ", ".join(f"{k} {v:.2f}" for k, v in claim.probabilities.items())
+            if claim.speaker:
+                title += f" | speaker: {article.text[claim.speaker[0]:claim.speaker[1]]}"
             parts.append(f"<span class='claim' data-label='{claim.label}' style='background:{COLOURS[claim.label]}' "
                          f"title='{html.escape(claim.label)} ({claim.probability:.2f}) | {html.escape(title)}'>"
                          f"{html.escape(article.text[claim.start:claim.end])}</span>")

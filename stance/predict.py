@@ -21,6 +21,7 @@ from stance.errors import StanceError
 from stance.models import StanceModel, load_model
 from stance.models.base import META_FILE
 from stance.segment import segment
+from stance.speaker import find_speaker
 
 MLFLOW_SCHEMES = ("runs:/", "models:/", "mlflow-artifacts:", "dbfs:/", "s3://", "gs://")
 
@@ -33,6 +34,7 @@ class ClaimPrediction:
     label: str
     probability: float  # of the predicted label
     probabilities: dict[str, float]
+    speaker: tuple[int, int] | None = None  # article offsets of who is quoted; None: the journalist's voice
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -72,9 +74,11 @@ class Predictor:
             for (a, i), row in zip(chunk, probabilities):
                 claim = segmented[a][i]
                 best = int(row.argmax())
+                speaker = find_speaker(claim.text)
                 results[a].append(ClaimPrediction(
                     claim.text, claim.start, claim.end, self.labels[best], float(row[best]),
                     {label: float(p) for label, p in zip(self.labels, row)},
+                    (claim.start + speaker[0], claim.start + speaker[1]) if speaker else None,
                 ))
             bar.update(len(chunk))
         bar.close()

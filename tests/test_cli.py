@@ -39,8 +39,11 @@ def test_predict_jsonl_schema_and_offsets(capsys, model_dir, article):
     text = article.read_text()
     assert status == 0 and len(rows) == 2
     for row in rows:
-        assert set(row) == {"article_id", "claim_index", "start", "end", "text", "label", "probability", "probabilities"}
+        assert set(row) == {"article_id", "claim_index", "start", "end", "text", "label", "probability",
+                            "probabilities", "speaker"}
         assert text[row["start"]:row["end"]] == row["text"]
+        assert text[row["speaker"]["start"]:row["speaker"]["end"]] == row["speaker"]["text"]
+    assert [r["speaker"]["text"] for r in rows] == ["Russia", "The Pentagon"]
     assert [r["label"] for r in rows] == ["ACCUSATION", "DENIAL"]
 
 

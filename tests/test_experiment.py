@@ -87,6 +87,22 @@ def test_eval_table_reads_runs_back(tiny_data, capsys):
     from stance.experiment import run_experiment
 
     run_experiment(config("lexicon"), tiny_data / "data", tiny_data / "models")
-    assert main(["eval"]) == 0
+    assert main(["eval", "--table-only"]) == 0
     out = capsys.readouterr().out
     assert "toy-lexicon" in out and "gold" in out
+
+
+def test_full_report_registers_the_champion_and_writes_model_cards(tiny_data, capsys):
+    from stance.cli import main
+    from stance.experiment import run_experiment
+
+    lexicon = run_experiment(config("lexicon"), tiny_data / "data", tiny_data / "models")
+    run_experiment(config("majority"), tiny_data / "data", tiny_data / "models")
+    assert main(["eval", "--data", "data", "--out", "reports"]) == 0
+    report = next((tiny_data / "reports").glob("*/report.md")).read_text()
+    assert "Champion against each model" in report and "McNemar" in report and "[" in report
+    for name in ("per-class-f1.png", "reliability.png", "errors.md", "confusion-toy-lexicon.png"):
+        assert next((tiny_data / "reports").glob(f"*/{name}")).is_file()
+    assert (lexicon.model_dir / "MODEL_CARD.md").read_text().startswith("# Model card: toy-lexicon")
+    champion = stance.load("models:/stance@champion")
+    assert champion.predict(["The Pentagon strongly denied the accusations."]) == ["DENIAL"]

@@ -72,7 +72,8 @@ def test_unknown_packaged_encoder():
 
 
 def test_class_weights():
-    np.testing.assert_allclose(class_weights([0, 0, 0, 1], 3, "balanced"), [4 / 9, 4 / 3, 4 / 3])
+    np.testing.assert_allclose(class_weights([0, 0, 0, 1], 3, "balanced"), [4 / 9, 4 / 3, 1.0])
+    np.testing.assert_allclose(class_weights([0, 0, 0, 1], 3, "sqrt"), np.sqrt([4 / 9, 4 / 3, 1.0]))
     np.testing.assert_allclose(class_weights([0, 1], 3, "none"), [1, 1, 1])
     with pytest.raises(StanceError, match="class_weighting"):
         class_weights([0], 3, "focal")

@@ -91,10 +91,10 @@ def _load_pretrained(source: str, num_labels: int | None = None):
 
 def class_weights(labels: Sequence[int], n_classes: int, scheme: str) -> np.ndarray:
     counts = np.bincount(np.asarray(labels, dtype=int), minlength=n_classes).astype(float)
-    counts[counts == 0] = 1.0
     if scheme == "none":
         return np.ones(n_classes)
-    weights = counts.sum() / (n_classes * counts)
+    # a class absent from training never appears as a target, so its weight does not matter
+    weights = np.divide(counts.sum(), n_classes * counts, out=np.ones(n_classes), where=counts > 0)
     if scheme == "sqrt":
         weights = np.sqrt(weights)
     elif scheme != "balanced":
