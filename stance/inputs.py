@@ -8,6 +8,7 @@ is not a JSON object with ``text``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from stance.errors import StanceError
 
 MAX_ARTICLE_BYTES = 20_000_000
+_HTML_PAGE = re.compile(r"<!doctype html|<html[\s>]|<body[\s>]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ def decode_text(data: bytes, where: str) -> str:
                           f"`iconv -f latin1 -t utf-8`") from None
     if not text.strip():
         raise StanceError(f"{where}: the article is empty")
+    if _HTML_PAGE.search(text[:5000]):
+        # Offsets must point into what the user gave us, so we do not strip markup silently.
+        raise StanceError(f"{where}: looks like an HTML page; extract the article's plain text first "
+                          f"(e.g. `python -m html2text` or your browser's reader view)")
     return text
 
 

@@ -174,6 +174,7 @@ class TransformerModel(StanceModel):
                 data_seed=self.seed,
                 bf16=p.bf16 and _bf16_available(),
                 dataloader_num_workers=0,
+                dataloader_pin_memory=torch.cuda.is_available(),
                 disable_tqdm=False,
                 save_only_model=True,
             )
