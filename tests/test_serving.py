@@ -35,7 +35,10 @@ def test_served_model_returns_claims(tiny_model_dir, tmp_path, monkeypatch):
     mlflow_cli = Path(sys.executable).with_name("mlflow")
     server = subprocess.Popen([str(mlflow_cli), "models", "serve", "-m", model_uri, "--env-manager", "local",
                                "--host", "127.0.0.1", "--port", str(port)],
-                              env={**os.environ, "MLFLOW_TRACKING_URI": uri}, stdout=subprocess.DEVNULL,
+                              # mlflow starts `uvicorn` by name: the venv's bin must be on PATH
+                              env={**os.environ, "MLFLOW_TRACKING_URI": uri,
+                                   "PATH": f"{mlflow_cli.parent}{os.pathsep}{os.environ.get('PATH', '')}"},
+                              stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         body = json.dumps({"dataframe_records": [{"text": "Russia accused the US of lying. The Pentagon denied it."}]})

@@ -77,3 +77,11 @@ def test_class_weights():
     np.testing.assert_allclose(class_weights([0, 1], 3, "none"), [1, 1, 1])
     with pytest.raises(StanceError, match="class_weighting"):
         class_weights([0], 3, "focal")
+
+
+def test_same_seed_same_model():
+    cls = model_class("transformer")
+    params = cls.params_from_dict({"epochs": 1, "batch_size": 16, "max_length": 32, "use_context": False})
+    first = cls(params, seed=11).fit(TEXTS, LABEL_NAMES).predict_proba(TEXTS)
+    second = cls(params, seed=11).fit(TEXTS, LABEL_NAMES).predict_proba(TEXTS)
+    np.testing.assert_array_equal(first, second)

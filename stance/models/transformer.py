@@ -205,7 +205,11 @@ class TransformerModel(StanceModel):
         if getattr(self, "_quantized", None) is None:
             import torch
 
-            self._quantized = torch.ao.quantization.quantize_dynamic(self.network, {torch.nn.Linear}, dtype=torch.qint8)
+            # The encoder's Linear layers only: the small classification head stays fp32 (cheap, and
+            # quantizing it costs accuracy for no speed).
+            encoder_linears = {name for name, module in self.network.named_modules()
+                               if isinstance(module, torch.nn.Linear) and not name.startswith("classifier")}
+            self._quantized = torch.ao.quantization.quantize_dynamic(self.network, encoder_linears, dtype=torch.qint8)
         return self._quantized
 
     def predict_proba(self, texts, contexts=None):
