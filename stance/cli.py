@@ -41,16 +41,33 @@ def cmd_train(args: argparse.Namespace) -> None:
         summary = run_experiment(config, Path(args.data), Path(args.models))
         print(f"    {summary.dev_prefix} macro-F1 {summary.dev['macro_f1']:.3f}  ({summary.seconds:.0f}s)", flush=True)
         summaries.append(summary)
-    best = max(summaries, key=lambda s: (s.dev_prefix.endswith("gold"), s.dev["macro_f1"]))
-    link = Path(args.models) / "best"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(best.model_dir.resolve(), target_is_directory=True)
     width = max(len(s.name) for s in summaries)
     print(f"\n{'model'.ljust(width)}  dev macro-F1 (labels)  saved model")
     for s in summaries:
         print(f"{s.name.ljust(width)}  {s.dev['macro_f1']:.3f} ({s.dev_prefix.split('_')[1]})        {s.model_dir}   {s.model_uri}")
-    print(f"\nbest on dev: {best.name} -> {link} (the default model of `stance predict`)")
+    best = point_best_model(Path(args.models))
+    if best:
+        print(f"\nbest on dev among all finished runs: {best.name} -> {Path(args.models) / 'best'} "
+              "(the default model of `stance predict`)")
+
+
+def point_best_model(models_dir: Path):
+    """Link ``models_dir/best`` to the saved model of the run with the best dev macro-F1.
+
+    All finished runs count (newest per config), not only the ones just trained, so an
+    ablation run never displaces a better model; gold dev scores rank above weak ones.
+    """
+    from stance.compare import latest_runs
+
+    candidates = [r for r in latest_runs() if Path(r.model_dir).is_dir() and f"{r.prefix('dev')}_macro_f1" in r.metrics]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda r: (r.prefix("dev") == "dev_gold", r.metrics[f"{r.prefix('dev')}_macro_f1"]))
+    link = models_dir / "best"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(Path(best.model_dir).resolve(), target_is_directory=True)
+    return best
 
 
 def cmd_eval(args: argparse.Namespace) -> None:

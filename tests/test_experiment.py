@@ -106,3 +106,14 @@ def test_full_report_registers_the_champion_and_writes_model_cards(tiny_data, ca
     assert (lexicon.model_dir / "MODEL_CARD.md").read_text().startswith("# Model card: toy-lexicon")
     champion = stance.load("models:/stance@champion")
     assert champion.predict(["The Pentagon strongly denied the accusations."]) == ["DENIAL"]
+
+
+def test_best_model_link_follows_the_best_dev_run(tiny_data):
+    from stance.cli import point_best_model
+    from stance.experiment import run_experiment
+
+    lexicon = run_experiment(config("lexicon"), tiny_data / "data", tiny_data / "models")
+    run_experiment(config("majority"), tiny_data / "data", tiny_data / "models")
+    best = point_best_model(tiny_data / "models")
+    assert best.name == "toy-lexicon"
+    assert (tiny_data / "models" / "best").resolve() == lexicon.model_dir.resolve()
