@@ -33,7 +33,7 @@ train: $(STAMP) ## run the experiment suite (SUITE=default), one MLflow run per 
 	@test -f artifacts/data/fingerprint.json || $(BIN)/stance data build --out artifacts/data
 	$(BIN)/stance train --suite $(SUITE)
 
-eval: $(STAMP) ## compare the trained models on the test split (read from MLflow)
+eval: $(STAMP) ## compare trained models on gold test: CIs, tests, calibration; writes experiments/reports/<date>/
 	$(BIN)/stance eval $(if $(RUNS),--runs $(RUNS),)
 
 predict: $(STAMP) ## label the claims of ARTICLE with MODEL (FORMAT=table|jsonl|csv|html)
@@ -42,7 +42,7 @@ predict: $(STAMP) ## label the claims of ARTICLE with MODEL (FORMAT=table|jsonl|
 test: $(STAMP) ## fast tests (what CI runs)
 	$(BIN)/pytest -q
 
-test-all: $(STAMP) ## all tests, including slow integration tests on the real corpora
+test-all: $(STAMP) ## all tests, including slow ones (an MLflow model server on localhost)
 	$(BIN)/pytest -q -m ""
 
 bench: $(STAMP) ## throughput and memory benchmarks

@@ -132,11 +132,12 @@ class TransformerModel(StanceModel):
     # training -------------------------------------------------------------------------
     def fit(self, texts, labels, contexts=None, dev=None):
         import torch
-        from transformers import DataCollatorWithPadding, EarlyStoppingCallback, Trainer, TrainingArguments
+        from transformers import DataCollatorWithPadding, EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
 
         from stance.metrics import scores
 
         p = self.params
+        set_seed(self.seed)  # before loading: the new classification head is drawn from the global RNG
         self.network, self.tokenizer = _load_pretrained(resolve_encoder(p.encoder), len(self.labels))
         self.network.config.id2label = dict(enumerate(self.labels))
         self.network.config.label2id = {label: i for i, label in enumerate(self.labels)}
