@@ -99,7 +99,7 @@ def cmd_data_build(args: argparse.Namespace) -> None:
     from stance.dataset import build_dataset, counts, save_dataset
 
     data = build_dataset(args.corpora, args.context_claims)
-    fingerprint = save_dataset(data, Path(args.out))
+    fingerprint = save_dataset(data, Path(args.out), args.context_claims)
     print(f"saved to {args.out} (fingerprint {fingerprint})")
     _print_counts(counts(data))
 

@@ -106,18 +106,20 @@ def fingerprint(data: DatasetDict) -> str:
     return digest.hexdigest()[:16]
 
 
-def save_dataset(data: DatasetDict, directory: Path) -> str:
+def save_dataset(data: DatasetDict, directory: Path, context_claims: int = 2) -> str:
     data.save_to_disk(str(directory))
     value = fingerprint(data)
-    (directory / FINGERPRINT_FILE).write_text(json.dumps({"fingerprint": value}))
+    (directory / FINGERPRINT_FILE).write_text(json.dumps({"fingerprint": value, "context_claims": context_claims}))
     return value
 
 
-def load_dataset(directory: Path) -> tuple[DatasetDict, str]:
+def load_dataset(directory: Path) -> tuple[DatasetDict, str, int]:
+    """The dataset, its fingerprint, and the number of context claims it was built with."""
     marker = directory / FINGERPRINT_FILE
     if not marker.is_file():
         raise StanceError(f"{directory}: no prepared dataset here; run `stance data build --out {directory}` first")
-    return load_from_disk(str(directory)), json.loads(marker.read_text())["fingerprint"]
+    meta = json.loads(marker.read_text())
+    return load_from_disk(str(directory)), meta["fingerprint"], meta.get("context_claims", 2)
 
 
 def counts(data: DatasetDict) -> dict[str, dict[str, dict[str, int]]]:

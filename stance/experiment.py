@@ -19,6 +19,7 @@ from datasets import Dataset, DatasetDict
 
 from stance import metrics
 from stance.config import ExperimentConfig, to_flat_params
+from stance.errors import StanceError
 from stance.dataset import build_dataset, column, load_dataset, save_dataset
 from stance.labels import LABELS
 from stance.models import StanceModel, model_class
@@ -71,8 +72,13 @@ def prepared_data(directory: Path = DEFAULT_DATA_DIR, corpora: tuple[str, ...] =
     """The prepared dataset, building and saving it first when ``directory`` holds none."""
     if not (directory / "fingerprint.json").is_file():
         print(f"preparing the dataset in {directory} (first run only)")
-        save_dataset(build_dataset(corpora, context_claims), directory)
-    return load_dataset(directory)
+        save_dataset(build_dataset(corpora, context_claims), directory, context_claims)
+    data, fingerprint, built_with = load_dataset(directory)
+    if built_with != context_claims:
+        raise StanceError(f"{directory}: dataset was built with context_claims={built_with}, the config asks for "
+                          f"{context_claims}; run `stance data build --context-claims {context_claims} --out OTHER_DIR` "
+                          "and pass --data OTHER_DIR")
+    return data, fingerprint
 
 
 def _names(part: Dataset) -> list[str]:
@@ -105,14 +111,12 @@ def evaluation_set(data: DatasetDict, split: str, corpora: tuple[str, ...]) -> E
                    columns["article_id"], columns["corpus"])
 
 
-def fit_model(config: ExperimentConfig, data: DatasetDict, epoch_callback=None) -> StanceModel:
+def fit_model(config: ExperimentConfig, train: Dataset, dev: EvalSet, epoch_callback=None) -> StanceModel:
     seed_everything(config.seed)
     cls = model_class(config.model.type)
     model = cls(cls.params_from_dict(config.model.params, f"{config.path}: model.params"), seed=config.seed,
                 context_claims=config.data.context_claims)
     model.epoch_callback = epoch_callback
-    train = training_rows(data, config)
-    dev = evaluation_set(data, "dev", config.data.corpora)
     return model.fit(column(train, "text"), _names(train), column(train, "context"),
                      dev=(dev.texts, dev.labels, dev.contexts))
 
@@ -133,7 +137,8 @@ def run_experiment(config: ExperimentConfig, data_dir: Path = DEFAULT_DATA_DIR,
         train = training_rows(data, config)
         mlflow.log_params({"n_train_rows": len(train),
                            "n_train_gold_rows": sum(p == "gold" for p in column(train, "provenance"))})
-        model = fit_model(config, data, epoch_callback=lambda epoch, values: mlflow.log_metrics(values, step=epoch))
+        model = fit_model(config, train, evaluation_set(data, "dev", config.data.corpora),
+                          epoch_callback=lambda epoch, values: mlflow.log_metrics(values, step=epoch))
         fit_seconds = time.perf_counter() - started
         mlflow.log_metric("fit_seconds", fit_seconds)
 

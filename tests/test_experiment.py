@@ -75,7 +75,7 @@ def test_weak_only_training_uses_no_gold(tiny_data):
     from stance.dataset import load_dataset
     from stance.experiment import training_rows
 
-    data, _ = load_dataset(tiny_data / "data")
+    data, _, _ = load_dataset(tiny_data / "data")
     weak_only = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), train_provenance=("weak",)))
     assert set(training_rows(data, weak_only)["provenance"]) == {"weak"}
     repeated = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), gold_repeat=3))
@@ -117,3 +117,12 @@ def test_best_model_link_follows_the_best_dev_run(tiny_data):
     best = point_best_model(tiny_data / "models")
     assert best.name == "toy-lexicon"
     assert (tiny_data / "models" / "best").resolve() == lexicon.model_dir.resolve()
+
+
+def test_config_asking_for_other_context_than_the_dataset_is_refused(tiny_data):
+    from stance.errors import StanceError
+    from stance.experiment import run_experiment
+
+    other = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), context_claims=4))
+    with pytest.raises(StanceError, match="built with context_claims=2, the config asks for 4"):
+        run_experiment(other, tiny_data / "data", tiny_data / "models")
