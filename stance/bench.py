@@ -21,8 +21,6 @@ import resource
 import time
 from pathlib import Path
 
-import numpy as np
-
 from stance import metrics
 from stance.corpora import read_corpus
 from stance.dataset import column, context_of
@@ -48,12 +46,7 @@ def raw_encoder(model, texts: list[str], contexts: list[str]) -> float:
     """Forward passes only, on pre-tokenized, length-sorted batches."""
     import torch
 
-    encoded = model._encode_safely(texts, contexts)
-    order = np.argsort([len(ids) for ids in encoded["input_ids"]])
-    keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
-    size = model.params.eval_batch_size
-    batches = [model.tokenizer.pad({k: [encoded[k][i] for i in order[o:o + size]] for k in keys}, return_tensors="pt")
-               for o in range(0, len(order), size)]
+    batches = [batch for _, batch in model.length_sorted_batches(texts, contexts)]  # tokenized before timing
     network = model._inference_network()
     with torch.inference_mode():
         network(**batches[0])  # warm-up

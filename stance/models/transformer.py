@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,6 +213,15 @@ class TransformerModel(StanceModel):
             self._quantized = torch.ao.quantization.quantize_dynamic(self.network, encoder_linears, dtype=torch.qint8)
         return self._quantized
 
+    def length_sorted_batches(self, texts, contexts) -> Iterator[tuple[np.ndarray, dict]]:
+        """(row indices, padded tensors) batches of similar length: little padding, one tokenizer call."""
+        encoded = self._encode_safely(texts, contexts)
+        order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")
+        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
+        for offset in range(0, len(order), self.params.eval_batch_size):
+            index = order[offset : offset + self.params.eval_batch_size]
+            yield index, self.tokenizer.pad({k: [encoded[k][i] for i in index] for k in keys}, return_tensors="pt")
+
     def predict_proba(self, texts, contexts=None):
         import torch
 
@@ -221,15 +230,10 @@ class TransformerModel(StanceModel):
         probabilities = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         if not len(texts):
             return probabilities
-        encoded = self._encode_safely(texts, contexts)
-        order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")  # length buckets
         network = self._inference_network()
         device = next(self.network.parameters()).device
-        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
         with torch.inference_mode():
-            for offset in range(0, len(order), self.params.eval_batch_size):
-                index = order[offset : offset + self.params.eval_batch_size]
-                batch = self.tokenizer.pad({k: [encoded[k][i] for i in index] for k in keys}, return_tensors="pt")
+            for index, batch in self.length_sorted_batches(texts, contexts):
                 logits = network(**{k: v.to(device) for k, v in batch.items()}).logits
                 probabilities[index] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         return probabilities
