@@ -81,3 +81,87 @@ def enrichment_claims(articles: Iterable[Article], n: int, seed: int = 13) -> li
         pool = pools[name]
         chosen.extend(rng.sample(pool, min(len(pool), n // len(pools) + 1)))
     return sorted(chosen[:n], key=lambda s: (s.article.id, s.claim.start))
+
+
+# --- Round 2 (guidelines v1.1): world-news evaluation articles and 12k training claims ---
+
+# Vocabulary of likely *hard negatives*: claims that look like an accusation or a denial
+# but that the guidelines often call neutral (refusals, rejected proposals, denied entry,
+# negated or hypothetical accusations, condemnations without a perpetrator). It only
+# chooses what is read; annotators decide each label and never see which pool a claim
+# came from.
+HARD_NEGATIVE_CUES = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)\s+(?:\w+\s+){0,2}(?:entry|access|bail|visas?|permits?|requests?|them|him|her)"
+    r"|reject\w*\s+(?:\w+\s+){0,3}(?:calls?|requests?|proposals?|offers?|demands?|plans?|bids?|appeals?|deals?|idea)"
+    r"|refus\w+|declin\w+ to|no comment|would not comment|did not (?:respond|comment)"
+    r"|(?:no one|nobody|not been|never been|no evidence of)\s+(?:\w+\s+){0,2}(?:accus|charg|blam|alleg)\w*"
+    r"|if\b.{0,60}\b(?:guilty|illegal|corrupt|crime|wrongdoing)"
+    r"|condemn\w*|criticiz\w*|criticis\w*|opposed?|against the)\b",
+    re.IGNORECASE,
+)
+
+
+def has_stance_vocabulary(text: str) -> bool:
+    return bool(DENIAL_CUES.search(text) or ACCUSATION_CUES.search(text) or HARD_NEGATIVE_CUES.search(text))
+
+
+def world_eval_articles(
+    articles: Iterable[Article], per_source: int, seed: int, max_claims: int = 60
+) -> list[Article]:
+    """Whole articles for world-news test/dev gold: per source, half by cue score, half at random.
+
+    Sources are Reuters, Xinhua (NewsDiscourse) and Wikinews. Articles longer than
+    ``max_claims`` claims (interviews, live blogs) are not read in full. Half of each
+    source's articles are the top by ``2 * denial cues + accusation cues`` (so the rare
+    labels occur often enough to score), half a seeded random draw of the rest (so the
+    set also shows ordinary wire copy).
+    """
+    by_source: dict[str, list[Article]] = {}
+    for article in articles:
+        if len(segment(article.text)) <= max_claims:
+            by_source.setdefault(article.meta.get("source", article.corpus), []).append(article)
+    rng = random.Random(seed)
+    chosen: list[Article] = []
+    for source in sorted(by_source):
+        pool = by_source[source]
+        ranked = rank_articles(pool, per_source // 2)
+        rest = sorted((a for a in pool if a not in ranked), key=lambda a: a.id)
+        chosen.extend(ranked + rng.sample(rest, min(len(rest), per_source - len(ranked))))
+    return chosen
+
+
+@dataclass(frozen=True)
+class ClaimScore:
+    """What the current champion and the lexicon say of a claim: used only to choose it."""
+
+    margin: float  # champion's top-1 minus top-2 probability
+    disagrees: bool  # champion's label != lexicon's label
+
+
+def training_claims(
+    candidates: list[SelectedClaim], scores: dict[tuple[str, int], ClaimScore], n: int, seed: int,
+    shares: tuple[float, float, float] = (0.3, 0.3, 0.4),
+) -> list[tuple[str, SelectedClaim]]:
+    """``n`` training claims as (stratum, claim), from three strata drawn in this order.
+
+    * ``hard-negative`` (share 0): a seeded random draw of claims matching HARD_NEGATIVE_CUES;
+    * ``uncertain`` (share 1): of the rest, claims where the champion and the lexicon
+      disagree, then the champion's lowest top-1/top-2 margin (active learning);
+    * ``random`` (share 2): a seeded uniform draw of the remaining claims.
+    """
+    rng = random.Random(seed)
+    taken: set[tuple[str, int]] = set()
+
+    def key(s: SelectedClaim) -> tuple[str, int]:
+        return s.article.id, s.claim.start
+
+    n_hard, n_uncertain = round(n * shares[0]), round(n * shares[1])
+    hard_pool = [s for s in candidates if HARD_NEGATIVE_CUES.search(s.claim.text)]
+    hard = rng.sample(hard_pool, min(n_hard, len(hard_pool)))
+    taken.update(map(key, hard))
+    rest = [s for s in candidates if key(s) not in taken]
+    uncertain = sorted(rest, key=lambda s: (not scores[key(s)].disagrees, scores[key(s)].margin, key(s)))[:n_uncertain]
+    taken.update(map(key, uncertain))
+    rest = [s for s in candidates if key(s) not in taken]
+    randomly = rng.sample(rest, min(n - len(hard) - len(uncertain), len(rest)))
+    return [("hard-negative", s) for s in hard] + [("uncertain", s) for s in uncertain] + [("random", s) for s in randomly]

@@ -3,11 +3,15 @@
 from collections.abc import Iterator
 
 from stance.corpora.fnc1 import read_fnc1
+from stance.corpora.newsdiscourse import read_newsdiscourse
 from stance.corpora.polnear import read_polnear
+from stance.corpora.wikinews import read_wikinews
 from stance.errors import StanceError
 from stance.records import Article
 
-READERS = {"polnear": read_polnear, "fnc1": read_fnc1}
+READERS = {"polnear": read_polnear, "fnc1": read_fnc1, "newsdiscourse": read_newsdiscourse, "wikinews": read_wikinews}
+# Corpora reported together: the two world-news corpora form the ``world`` column.
+GROUPS = {"polnear": "polnear", "fnc1": "fnc1", "newsdiscourse": "world", "wikinews": "world"}
 
 
 def read_corpus(name: str, splits: tuple[str, ...] = ("train", "dev", "test")) -> Iterator[Article]:

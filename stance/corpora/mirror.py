@@ -34,10 +34,15 @@ class CorpusSource:
     repository: str
     commit: str
     prefix: str  # where the corpus files sit inside the upstream repository
+    # local file name -> its path under ``prefix`` upstream, where the two differ
+    renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def upstream_url(self) -> str:
         return f"https://raw.githubusercontent.com/{self.repository}/{self.commit}/{self.prefix}"
+
+    def upstream_path(self, local: str) -> str:
+        return dict(self.renamed).get(local, local)
 
     def manifest(self) -> dict[str, str]:
         """Relative path -> sha256 of every file the project reads from this corpus."""
@@ -51,7 +56,15 @@ class CorpusSource:
 
 POLNEAR = CorpusSource("polnear", "networkdynamics/PolNeAR", "c3eee833c035bf7b8c84f55b58c0bf7346cfae76", "data/")
 FNC1 = CorpusSource("fnc1", "FakeNewsChallenge/fnc-1", "29d473af2d15278f0464d5e41e4cbe7eb58231f2", "")
-SOURCES = {s.name: s for s in (POLNEAR, FNC1)}
+NEWSDISCOURSE = CorpusSource(
+    "newsdiscourse",
+    "prafulla77/Discourse_Profiling",
+    "2005fe337d782bc98061bea6e66c11e7b7861915",
+    "data/",
+    renamed=(("data_train.zip", "train.zip"), ("data_validation.zip", "validation.zip"), ("data_test.zip", "test.zip")),
+)
+WIKINEWS = CorpusSource("wikinews", "vanatteveldt/wikinews", "347254178bf343f3801aac1d03c41cc09c35decb", "data/")
+SOURCES = {s.name: s for s in (POLNEAR, FNC1, NEWSDISCOURSE, WIKINEWS)}
 
 
 def sha256_file(path: Path) -> str:
@@ -100,11 +113,12 @@ def corpus_dir(source: CorpusSource) -> Path:
 def download(source: CorpusSource, target: Path, paths: list[str]) -> None:
     """Fetch ``paths`` of ``source`` into ``target``, verifying each file's sha256."""
     base = os.environ.get("STANCE_DATA_URL")
+    mirrored = bool(base)  # a mirror keeps the local file names; upstream may name them differently
     base = f"{base.rstrip('/')}/{source.name}/" if base else source.upstream_url
     manifest = source.manifest()
     target.mkdir(parents=True, exist_ok=True)
     for rel in tqdm(paths, desc=f"downloading {source.name}", unit="file"):
-        url = base + rel
+        url = base + (rel if mirrored else source.upstream_path(rel))
         destination = target / rel
         destination.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=destination.parent, delete=False) as tmp:
