@@ -46,7 +46,7 @@ test-all: $(STAMP) ## all tests, including slow ones (an MLflow model server on 
 	$(BIN)/pytest -q -m ""
 
 bench: $(STAMP) ## throughput and memory benchmarks
-	$(BIN)/python -m stance.bench
+	$(BIN)/python -m stance.evaluation.bench
 
 ui: $(STAMP) ## the MLflow UI on http://127.0.0.1:5000
 	$(BIN)/mlflow ui --backend-store-uri $${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db} --host 127.0.0.1 --port 5000

@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 def load(location):
     """Load a saved model (directory or MLflow URI) as a ``stance.predict.Predictor``."""
-    from stance.predict import load as _load
+    from stance.inference.predictor import load as _load
 
     return _load(location)
 

@@ -11,58 +11,51 @@ import os
 import sys
 from pathlib import Path
 
-import yaml
-
+from stance import paths
 from stance.errors import StanceError
-
-SUITES_FILE = Path("experiments/suites.yaml")
-DEFAULT_MODEL = "models/best"  # `stance train` points it at the run with the best dev macro-F1
-
-
-def _suite_configs(name: str, suites_file: Path = SUITES_FILE) -> list[str]:
-    try:
-        suites = yaml.safe_load(suites_file.read_text())
-    except FileNotFoundError:
-        raise StanceError(f"{suites_file}: not found (run from the project root, or pass config files)") from None
-    if name not in suites:
-        raise StanceError(f"{suites_file}: no suite {name!r} (known: {', '.join(suites)})")
-    return list(suites[name])
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from stance.config import load_config
-    from stance.experiment import run_experiment
+    from stance.experiment.config import load_config, suite_configs
+    from stance.experiment.distributed import is_main_process
+    from stance.experiment.quiet import quiet_training
+    from stance.experiment.run import run_experiment
 
-    paths = args.configs or _suite_configs(args.suite)
-    configs = [load_config(p) for p in paths]  # validate all before spending time on any
+    config_paths = args.configs or suite_configs(args.suite)
+    configs = [load_config(p) for p in config_paths]  # validate all before spending time on any
+    models_dir = Path(args.models) if args.models else paths.models_dir()
+    data_dir = Path(args.data) if args.data else None
     summaries = []
-    for config in configs:
-        print(f"--> {config.name} ({config.path})", flush=True)
-        summary = run_experiment(config, Path(args.data), Path(args.models))
-        print(f"    {summary.dev_prefix} macro-F1 {summary.dev['macro_f1']:.3f}  ({summary.seconds:.0f}s)", flush=True)
-        summaries.append(summary)
-    width = max(len(s.name) for s in summaries)
-    print(f"\n{'model'.ljust(width)}  dev macro-F1 (labels)  saved model")
+    with quiet_training(paths.project_root() / "artifacts" / "train.log") as log:
+        for number, config in enumerate(configs, start=1):
+            print(f"[{number}/{len(configs)}] {config.name:<28}", end=" ", flush=True)
+            summary = run_experiment(config, data_dir, models_dir)
+            if summary is None:  # not process 0 of a distributed launch
+                continue
+            print(f"{summary.dev_prefix} macro-F1 {summary.dev['macro_f1']:.3f}  ({summary.seconds:.0f}s)", flush=True)
+            summaries.append(summary)
+    if not is_main_process():
+        return
+    print(f"\nwarnings and library messages: {log}")
     for s in summaries:
-        print(f"{s.name.ljust(width)}  {s.dev['macro_f1']:.3f} ({s.dev_prefix.split('_')[1]})        {s.model_dir}   {s.model_uri}")
-    best = point_best_model(Path(args.models))
+        print(f"  {s.name}: {s.model_dir}  {s.model_uri}")
+    best = point_best_model(models_dir)
     if best:
-        print(f"\nbest on dev among all finished runs: {best.name} -> {Path(args.models) / 'best'} "
+        print(f"\nchampion (best dev macro-F1 among all finished runs): {best.name} -> {models_dir / 'best'} "
               "(the default model of `stance predict`)")
 
 
 def point_best_model(models_dir: Path):
-    """Link ``models_dir/best`` to the saved model of the run with the best dev macro-F1.
+    """Link ``models_dir/best`` to the champion's saved model (``stance.evaluation.runs.champion``).
 
     All finished runs count (newest per config), not only the ones just trained, so an
-    ablation run never displaces a better model; gold dev scores rank above weak ones.
+    ablation run never displaces a better model.
     """
-    from stance.compare import latest_runs
+    from stance.evaluation.runs import champion, latest_runs
 
-    candidates = [r for r in latest_runs() if Path(r.model_dir).is_dir() and f"{r.prefix('dev')}_macro_f1" in r.metrics]
-    if not candidates:
+    best = champion(latest_runs())
+    if best is None or not Path(best.model_dir).is_dir():
         return None
-    best = max(candidates, key=lambda r: (r.prefix("dev") == "dev_gold", r.metrics[f"{r.prefix('dev')}_macro_f1"]))
     link = models_dir / "best"
     if link.is_symlink() or link.exists():
         link.unlink()
@@ -73,7 +66,7 @@ def point_best_model(models_dir: Path):
 def cmd_eval(args: argparse.Namespace) -> None:
     run_ids = args.runs.split(",") if args.runs else None
     if args.table_only:
-        from stance.compare import comparison_table, latest_runs
+        from stance.evaluation.runs import comparison_table, latest_runs
 
         records = latest_runs(args.experiment, run_ids)
         print(f"Test split, newest finished run per config (experiment {args.experiment!r}):\n")
@@ -81,26 +74,29 @@ def cmd_eval(args: argparse.Namespace) -> None:
         return
     from stance.evaluation.report import evaluate
 
-    evaluate(run_ids, Path(args.out), Path(args.data))
+    evaluate(run_ids, Path(args.out) if args.out else None, Path(args.data) if args.data else None)
 
 
 def cmd_predict(args: argparse.Namespace) -> None:
-    from stance.inputs import read_inputs
-    from stance.outputs import RENDERERS, write_output
-    from stance.predict import load
+    from stance.inference.inputs import read_inputs
+    from stance.inference.outputs import RENDERERS, write_output
+    from stance.inference.predictor import load
 
     articles = read_inputs(args.inputs)  # read and check every input before loading the model
     predictor = load(args.model)
-    predictions = predictor.predict_articles([a.text for a in articles], progress=len(articles) > 1)
+    predictions = predictor.predict_articles([a.text for a in articles], ids=[a.id for a in articles],
+                                             progress=len(articles) > 1)
     write_output(RENDERERS[args.format](articles, predictions), args.output)
 
 
 def cmd_data_build(args: argparse.Namespace) -> None:
-    from stance.dataset import build_dataset, counts, save_dataset
+    from stance.dataset import BuildOptions, build_dataset, counts, save_dataset
 
-    data = build_dataset(args.corpora, args.context_claims)
-    fingerprint = save_dataset(data, Path(args.out), args.context_claims)
-    print(f"saved to {args.out} (fingerprint {fingerprint})")
+    options = BuildOptions(tuple(args.corpora), args.context_claims)
+    out = Path(args.out) if args.out else paths.data_dir()
+    data = build_dataset(options)
+    fingerprint = save_dataset(data, out, options)
+    print(f"saved to {out} (fingerprint {fingerprint})")
     _print_counts(counts(data))
 
 
@@ -115,12 +111,12 @@ def _print_counts(table: dict) -> None:
 
 
 def cmd_data_stats(args: argparse.Namespace) -> None:
-    from stance.dataset import counts
-    from stance.experiment import prepared_data
+    from stance.dataset import counts, prepared_data
 
-    data, fingerprint = prepared_data(Path(args.data))
-    print(f"dataset {args.data} (fingerprint {fingerprint})")
-    _print_counts(counts(data))
+    prepared = prepared_data(Path(args.data) if args.data else None)
+    print(f"dataset {args.data or paths.data_dir()} (fingerprint {prepared.fingerprint}; corpora "
+          f"{', '.join(prepared.options.corpora)}; context claims {prepared.options.context_claims})")
+    _print_counts(counts(prepared.data))
 
 
 def cmd_data_verify(args: argparse.Namespace) -> None:
@@ -138,7 +134,7 @@ def cmd_data_verify(args: argparse.Namespace) -> None:
 
 def cmd_data_segmentation(args: argparse.Namespace) -> None:
     from stance.corpora import read_corpus
-    from stance.segment_eval import measure
+    from stance.evaluation.segmentation import measure
 
     result = measure(read_corpus("polnear", tuple(args.splits)))
     print(f"PolNeAR {','.join(args.splits)}: {result.attributions} attributions, {result.claims} claims")
@@ -148,7 +144,7 @@ def cmd_data_segmentation(args: argparse.Namespace) -> None:
 
 def cmd_data_speakers(args: argparse.Namespace) -> None:
     from stance.corpora import read_corpus
-    from stance.speaker_eval import measure_speakers
+    from stance.evaluation.speakers import measure_speakers
 
     result = measure_speakers(read_corpus("polnear", tuple(args.splits)))
     print(f"PolNeAR {','.join(args.splits)}: {result.claims} claims, {result.gold} with a gold Source span, "
@@ -159,13 +155,13 @@ def cmd_data_speakers(args: argparse.Namespace) -> None:
 
 
 def cmd_data_weak(args: argparse.Namespace) -> None:
-    from stance.weak_report import print_weak_report
+    from stance.evaluation.weak_report import print_weak_report
 
-    print_weak_report(Path(args.data), args.split)
+    print_weak_report(Path(args.data) if args.data else None, args.split)
 
 
 def cmd_data_agreement(args: argparse.Namespace) -> None:
-    from stance.annotation.agreement import agreement
+    from stance.labelling.agreement import agreement
 
     per_batch, overall, pairs = agreement()
     print(f"{'batch':<16} {'n':>5} {'agreement':>10} {'kappa':>7}")
@@ -179,12 +175,15 @@ def cmd_data_agreement(args: argparse.Namespace) -> None:
 
 
 def cmd_annotate(args: argparse.Namespace) -> None:
-    from stance.annotation.tool import run_annotation_tool
+    from stance.labelling.tool import run_annotation_tool
 
     run_annotation_tool(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from stance.claims.segment import DEFAULT_CONTEXT_CLAIMS
+    from stance.corpora import DEFAULT_CORPORA
+
     parser = argparse.ArgumentParser(
         prog="stance",
         description="Claim-stance classification in news: split articles into claims and label each "
@@ -200,8 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
                                             "with params, metrics, plots and the saved model.")
     train.add_argument("configs", nargs="*", help="config files (default: the suite's configs)")
     train.add_argument("--suite", default="default", help="suite name in experiments/suites.yaml (default: default)")
-    train.add_argument("--data", default="artifacts/data", help="prepared dataset directory (built if missing)")
-    train.add_argument("--models", default="models", help="where saved models go (default: models/)")
+    train.add_argument("--data", help="prepared dataset directory (default: artifacts/data; (re)built when its "
+                                      "inputs changed)")
+    train.add_argument("--models", help="where saved models go (default: models/)")
     train.set_defaults(func=cmd_train)
 
     evaluate = commands.add_parser("eval", help="compare trained models on the test split (from MLflow)",
@@ -213,16 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--experiment", default="stance", help="MLflow experiment name (default: stance)")
     evaluate.add_argument("--runs", help="comma-separated MLflow run ids instead of the newest per config")
     evaluate.add_argument("--table-only", action="store_true", help="print the metrics table only (no statistics)")
-    evaluate.add_argument("--out", default="experiments/reports", help="report directory root (a dated folder is made)")
-    evaluate.add_argument("--data", default="artifacts/data", help="prepared dataset (for error analysis)")
+    evaluate.add_argument("--out", help="report directory root, a dated folder is made (default: experiments/reports)")
+    evaluate.add_argument("--data", help="prepared dataset, for error analysis (default: artifacts/data)")
     evaluate.set_defaults(func=cmd_eval)
 
     predict = commands.add_parser("predict", help="label the claims of new articles",
                                   description="Split articles into claims and label each. Inputs: .txt files, "
                                               "directories, JSONL ({\"id\", \"text\"} per line) or '-' for stdin.")
     predict.add_argument("inputs", nargs="+", help="article files, directories, JSONL files, or '-'")
-    predict.add_argument("--model", default=os.environ.get("STANCE_MODEL", DEFAULT_MODEL),
-                         help=f"model directory or MLflow model URI (default: $STANCE_MODEL or {DEFAULT_MODEL})")
+    predict.add_argument("--model", default=os.environ.get("STANCE_MODEL") or str(paths.models_dir() / "best"),
+                         help="model directory or MLflow model URI (default: $STANCE_MODEL, else models/best, "
+                              "the champion linked by `stance train`)")
     predict.add_argument("--format", choices=("table", "jsonl", "csv", "html"), default="table",
                          help="output format (default: table)")
     predict.add_argument("--output", "-o", help="write here instead of stdout (written atomically)")
@@ -232,12 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Build the claim dataset, verify corpora, measure segmentation.")
     data_commands = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     build = data_commands.add_parser("build", help="segment the corpora, attach gold/weak labels, save a DatasetDict")
-    build.add_argument("--out", default="artifacts/data", help="output directory (default: artifacts/data)")
-    build.add_argument("--corpora", nargs="+", default=["polnear", "fnc1"], help="corpora to include")
-    build.add_argument("--context-claims", type=int, default=2, help="preceding claims kept as context (default 2)")
+    build.add_argument("--out", help="output directory (default: artifacts/data)")
+    build.add_argument("--corpora", nargs="+", default=list(DEFAULT_CORPORA),
+                       help=f"corpora to include (default: {' '.join(DEFAULT_CORPORA)})")
+    build.add_argument("--context-claims", type=int, default=DEFAULT_CONTEXT_CLAIMS,
+                       help=f"preceding claims kept as context (default {DEFAULT_CONTEXT_CLAIMS})")
     build.set_defaults(func=cmd_data_build)
     stats = data_commands.add_parser("stats", help="claims per split, provenance and label")
-    stats.add_argument("--data", default="artifacts/data")
+    stats.add_argument("--data", help="prepared dataset (default: artifacts/data)")
     stats.set_defaults(func=cmd_data_stats)
     verify = data_commands.add_parser("verify", help="check corpus files against the pinned sha256 manifests")
     verify.set_defaults(func=cmd_data_verify)
@@ -248,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     speakers.add_argument("--splits", nargs="+", default=["dev", "test"])
     speakers.set_defaults(func=cmd_data_speakers)
     weak = data_commands.add_parser("weak-report", help="labelling-function coverage and accuracy on gold labels")
-    weak.add_argument("--data", default="artifacts/data")
+    weak.add_argument("--data", help="prepared dataset (default: artifacts/data)")
     weak.add_argument("--split", default="dev", help="split whose gold labels are used (default: dev)")
     weak.set_defaults(func=cmd_data_weak)
 

@@ -1,9 +1,15 @@
-"""Articles -> claims -> a Hugging Face ``DatasetDict`` (train/dev/test, split by article).
+"""Articles -> claims -> a Hugging Face ``DatasetDict`` (train/dev/test, split by article),
+and the rows an experiment trains and is scored on.
 
 Every row is one claim with its preceding context and a label whose provenance is
-``gold`` (read by an annotator, from ``stance/annotations/gold``) or ``weak`` (from
-the labelling functions in ``stance.weak``). Splits come from the corpora (PolNeAR's
-own split; FNC-1 by body id), so no article is ever in two splits.
+``gold`` (read by an annotator, from ``stance/labelling/gold``) or ``weak`` (from
+the labelling functions in ``stance.labelling.weak``). Splits come from the corpora,
+so no article is ever in two splits.
+
+A saved dataset records two fingerprints: ``inputs`` (the build options, the
+segmenter and weak-rule source code, the gold files and the corpus manifests) and
+``content`` (a hash of the rows). ``prepared_data`` rebuilds whenever the inputs
+changed, so an edited segmenter or a new gold batch is never silently ignored.
 """
 
 from __future__ import annotations
@@ -11,18 +17,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Value, load_from_disk
 from tqdm.auto import tqdm
 
-from stance.annotation.store import GOLD_DIR, GoldLabel, load_gold
-from stance.corpora import read_corpus
+from stance import paths
+from stance.claims.segment import DEFAULT_CONTEXT_CLAIMS, context_of, segment
+from stance.corpora import DEFAULT_CORPORA, read_corpus
 from stance.errors import StanceError
+from stance.labelling.store import GoldLabel, load_gold
+from stance.labelling.weak import weak_label
 from stance.labels import LABELS
-from stance.records import Article, Claim
-from stance.segment import segment
-from stance.weak import weak_label
+from stance.records import Article
 
 SPLITS = ("train", "dev", "test")
 FEATURES = Features(
@@ -42,9 +51,17 @@ FEATURES = Features(
 FINGERPRINT_FILE = "fingerprint.json"
 
 
-def context_of(claims: list[Claim], index: int, n: int) -> str:
-    """The ``n`` claims before ``index``, joined: what a reader saw just before this claim."""
-    return " ".join(c.text for c in claims[max(0, index - n) : index])
+@dataclass(frozen=True)
+class BuildOptions:
+    corpora: tuple[str, ...] = DEFAULT_CORPORA
+    context_claims: int = DEFAULT_CONTEXT_CLAIMS
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    data: DatasetDict
+    fingerprint: str  # of the content
+    options: BuildOptions
 
 
 def article_rows(article: Article, gold: dict[tuple[str, int, int], GoldLabel], context_claims: int) -> list[dict]:
@@ -69,15 +86,13 @@ def article_rows(article: Article, gold: dict[tuple[str, int, int], GoldLabel], 
     return rows
 
 
-def build_dataset(
-    corpora: Iterable[str] = ("polnear", "fnc1"), context_claims: int = 2, gold_dir: Path = GOLD_DIR
-) -> DatasetDict:
-    articles = [a for name in corpora for a in read_corpus(name)]
+def build_dataset(options: BuildOptions = BuildOptions(), gold_dir: Path = paths.GOLD_DIR) -> DatasetDict:
+    articles = [a for name in options.corpora for a in read_corpus(name)]
     gold = load_gold({a.id: a.text for a in articles}, gold_dir)
     rows: dict[str, list[dict]] = {split: [] for split in SPLITS}
     used = set()
     for article in tqdm(articles, desc="segmenting and labelling", unit="article"):
-        for row in article_rows(article, gold, context_claims):
+        for row in article_rows(article, gold, options.context_claims):
             rows[article.split].append(row)
             if row["provenance"] == "gold":
                 used.add((row["article_id"], row["start"], row["end"]))
@@ -96,7 +111,7 @@ def column(part: Dataset, name: str) -> list:
     return part.select_columns([name]).to_dict()[name]
 
 
-def fingerprint(data: DatasetDict) -> str:
+def content_fingerprint(data: DatasetDict) -> str:
     """A hash of every split's ids, texts, contexts, labels and provenance."""
     digest = hashlib.sha256()
     for split in SPLITS:
@@ -106,20 +121,98 @@ def fingerprint(data: DatasetDict) -> str:
     return digest.hexdigest()[:16]
 
 
-def save_dataset(data: DatasetDict, directory: Path, context_claims: int = 2) -> str:
+def inputs_fingerprint(options: BuildOptions, gold_dir: Path = paths.GOLD_DIR) -> str:
+    """A hash of everything a build depends on, computed without building."""
+    digest = hashlib.sha256(json.dumps([list(options.corpora), options.context_claims]).encode())
+    code = [paths.PACKAGE_DIR / "claims" / "segment.py", paths.PACKAGE_DIR / "labelling" / "weak.py"]
+    manifests = [paths.PACKAGE_DIR / "corpora" / "manifests" / f"{name}.sha256" for name in options.corpora]
+    for path in [*code, *manifests, *sorted(gold_dir.glob("*.tsv"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def save_dataset(data: DatasetDict, directory: Path, options: BuildOptions, gold_dir: Path = paths.GOLD_DIR) -> str:
     data.save_to_disk(str(directory))
-    value = fingerprint(data)
-    (directory / FINGERPRINT_FILE).write_text(json.dumps({"fingerprint": value, "context_claims": context_claims}))
-    return value
+    content = content_fingerprint(data)
+    meta = {"fingerprint": content, "inputs": inputs_fingerprint(options, gold_dir),
+            "corpora": list(options.corpora), "context_claims": options.context_claims}
+    (directory / FINGERPRINT_FILE).write_text(json.dumps(meta, indent=2))
+    return content
 
 
-def load_dataset(directory: Path) -> tuple[DatasetDict, str, int]:
-    """The dataset, its fingerprint, and the number of context claims it was built with."""
+def read_meta(directory: Path) -> dict | None:
     marker = directory / FINGERPRINT_FILE
-    if not marker.is_file():
+    return json.loads(marker.read_text()) if marker.is_file() else None
+
+
+def load_dataset(directory: Path) -> PreparedData:
+    meta = read_meta(directory)
+    if meta is None:
         raise StanceError(f"{directory}: no prepared dataset here; run `stance data build --out {directory}` first")
-    meta = json.loads(marker.read_text())
-    return load_from_disk(str(directory)), meta["fingerprint"], meta.get("context_claims", 2)
+    options = BuildOptions(tuple(meta.get("corpora", DEFAULT_CORPORA)), meta.get("context_claims", DEFAULT_CONTEXT_CLAIMS))
+    return PreparedData(load_from_disk(str(directory)), meta["fingerprint"], options)
+
+
+def prepared_data(directory: Path | None = None, options: BuildOptions | None = None) -> PreparedData:
+    """The dataset in ``directory``, (re)built first when missing or when its inputs changed.
+
+    ``options=None`` takes the dataset as built (its own corpora and context size);
+    otherwise a dataset built with other options is rebuilt.
+    """
+    directory = directory or paths.data_dir()
+    meta = read_meta(directory)
+    wanted = options or (BuildOptions(tuple(meta["corpora"]), meta["context_claims"])
+                         if meta and "corpora" in meta else BuildOptions())
+    if meta is None or meta.get("inputs") != inputs_fingerprint(wanted):
+        reason = "first build" if meta is None else "its inputs changed (code, gold labels, corpora or options)"
+        print(f"building the dataset in {directory} ({reason})", flush=True)
+        save_dataset(build_dataset(wanted), directory, wanted)
+    return load_dataset(directory)
+
+
+def label_names(part: Dataset) -> list[str]:
+    return [LABELS[i] for i in column(part, "label")]
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    """The claims a split is scored on: its gold claims, or its weak ones when it has no gold."""
+
+    split: str
+    provenance: str  # gold or weak
+    ids: list[str]
+    texts: list[str]
+    contexts: list[str]
+    labels: list[str]
+    article_ids: list[str]
+    corpora: list[str]
+
+
+def training_rows(data: DatasetDict, corpora: tuple[str, ...], provenance: tuple[str, ...],
+                  max_weak: int | None, gold_repeat: int, seed: int) -> Dataset:
+    """Training claims of ``corpora`` with the given provenance; weak ones capped (seeded), gold repeated."""
+    train = data["train"].filter(lambda row: row["corpus"] in corpora and row["provenance"] in provenance)
+    if max_weak is not None:
+        rng = np.random.default_rng(seed)
+        kinds = column(train, "provenance")
+        weak = [i for i, p in enumerate(kinds) if p == "weak"]
+        gold = [i for i, p in enumerate(kinds) if p == "gold"]
+        keep = sorted(gold + list(rng.choice(weak, size=min(max_weak, len(weak)), replace=False)))
+        train = train.select(keep)
+    if gold_repeat > 1:
+        gold = [i for i, p in enumerate(column(train, "provenance")) if p == "gold"]
+        train = train.select(list(range(len(train))) + gold * (gold_repeat - 1))
+    return train
+
+
+def evaluation_set(data: DatasetDict, split: str, corpora: tuple[str, ...]) -> EvalSet:
+    part = data[split].filter(lambda row: row["corpus"] in corpora)
+    provenance = "gold" if "gold" in set(column(part, "provenance")) else "weak"
+    part = part.filter(lambda row: row["provenance"] == provenance)
+    columns = {name: column(part, name) for name in ("id", "text", "context", "article_id", "corpus")}
+    return EvalSet(split, provenance, columns["id"], columns["text"], columns["context"], label_names(part),
+                   columns["article_id"], columns["corpus"])
 
 
 def counts(data: DatasetDict) -> dict[str, dict[str, dict[str, int]]]:

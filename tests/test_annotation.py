@@ -1,8 +1,8 @@
 import pytest
 
-from stance.annotation.batches import read_batch_labels, write_article_batch
-from stance.annotation.store import GoldLabel, load_gold, read_labels, text_hash, write_labels
-from stance.annotation.tool import annotate
+from stance.labelling.batches import read_batch_labels, write_article_batch
+from stance.labelling.store import GoldLabel, load_gold, read_labels, text_hash, write_labels
+from stance.labelling.tool import annotate
 from stance.errors import StanceError
 from stance.records import Article
 

@@ -1,6 +1,6 @@
 import pytest
 
-from stance.config import load_config, to_flat_params
+from stance.experiment.config import load_config, to_flat_params
 from stance.errors import StanceError
 
 

@@ -5,23 +5,23 @@ from collections import Counter
 import pytest
 
 from conftest import needs_corpora
-from stance.annotation.store import GOLD_DIR, load_gold, read_directory
-from stance.corpora import read_corpus
-from stance.corpora.mirror import FNC1, POLNEAR, verify
-from stance.segment import segment
-from stance.segment_eval import measure
+from stance.labelling.store import GOLD_DIR, load_gold, read_directory
+from stance.corpora import DEFAULT_CORPORA, read_corpus
+from stance.corpora.mirror import SOURCES, verify
+from stance.claims.segment import segment
+from stance.evaluation.segmentation import measure
 
 pytestmark = needs_corpora
 
 
 @pytest.fixture(scope="module")
 def articles():
-    return {a.id: a for name in ("polnear", "fnc1") for a in read_corpus(name)}
+    return {a.id: a for name in DEFAULT_CORPORA for a in read_corpus(name)}
 
 
 def test_corpus_files_match_the_pinned_checksums():
-    assert verify(POLNEAR) == []
-    assert verify(FNC1) == []
+    for source in SOURCES.values():
+        assert verify(source) == [], source.name
 
 
 def test_split_sizes_and_no_article_in_two_splits(articles):
@@ -30,7 +30,24 @@ def test_split_sizes_and_no_article_in_two_splits(articles):
     assert by_corpus[("polnear", "dev")] == 84 and by_corpus[("polnear", "test")] == 84
     assert by_corpus[("fnc1", "test")] == 904
     assert by_corpus[("fnc1", "train")] + by_corpus[("fnc1", "dev")] == 1683
+    # world news: NewsDiscourse keeps its upstream split minus the 2 stories found in two splits
+    assert by_corpus[("newsdiscourse", "test")] == 136 and by_corpus[("newsdiscourse", "dev")] == 64
+    assert by_corpus[("newsdiscourse", "train")] == 398
+    assert sum(n for (corpus, _), n in by_corpus.items() if corpus == "wikinews") == 295
     assert len(articles) == sum(by_corpus.values())  # ids are unique, so each article has one split
+
+
+def test_no_world_news_text_is_in_two_splits(articles):
+    seen: dict[str, str] = {}
+    for article in articles.values():
+        if article.corpus in ("newsdiscourse", "wikinews"):
+            assert seen.setdefault(article.text, article.split) == article.split, article.id
+
+
+def test_world_articles_keep_their_attribution_metadata(articles):
+    world = [a for a in articles.values() if a.corpus in ("newsdiscourse", "wikinews")]
+    assert all(a.meta["url"].startswith(("http://", "https://")) for a in world)
+    assert all(a.meta["licence"] == "CC BY 2.5" for a in world if a.corpus == "wikinews")
 
 
 def test_attributions_parse_with_valid_spans(articles):

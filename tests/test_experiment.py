@@ -6,8 +6,8 @@ import pytest
 from datasets import Dataset, DatasetDict
 
 import stance
-from stance.config import DataConfig, ExperimentConfig, ModelConfig
-from stance.dataset import FEATURES, save_dataset
+from stance.experiment.config import DataConfig, ExperimentConfig, ModelConfig
+from stance.dataset import FEATURES, BuildOptions, save_dataset
 from stance.labels import LABELS
 from tests_support import CLAIMS
 
@@ -27,7 +27,7 @@ def tiny_data(tmp_path, monkeypatch):
         "dev": Dataset.from_list(rows("gold", "d"), features=FEATURES),
         "test": Dataset.from_list(rows("gold", "te"), features=FEATURES),
     })
-    save_dataset(data, tmp_path / "data")
+    save_dataset(data, tmp_path / "data", BuildOptions(corpora=("polnear",), context_claims=2))
     return tmp_path
 
 
@@ -39,7 +39,7 @@ def config(model_type: str, **params) -> ExperimentConfig:
 def test_run_is_logged_and_its_model_loads_back(tiny_data):
     import mlflow
 
-    from stance.experiment import run_experiment
+    from stance.experiment.run import run_experiment
 
     summary = run_experiment(config("tfidf-logreg"), tiny_data / "data", tiny_data / "models")
     assert summary.test_prefix == "test_gold" and 0.0 <= summary.test["macro_f1"] <= 1.0
@@ -59,12 +59,12 @@ def test_run_is_logged_and_its_model_loads_back(tiny_data):
 
     frame = mlflow.pyfunc.load_model(summary.model_uri).predict(
         __import__("pandas").DataFrame({"text": ["Russia accused the United States of lying. " + text]}))
-    assert list(frame["claim"]) == ["Russia accused the United States of lying.", text]
+    assert list(frame["text"]) == ["Russia accused the United States of lying.", text]
     assert {"start", "end", "label", "probability", "p_DENIAL"} <= set(frame.columns)
 
 
 def test_same_config_and_seed_give_the_same_metrics(tiny_data):
-    from stance.experiment import run_experiment
+    from stance.experiment.run import run_experiment
 
     first = run_experiment(config("tfidf-linearsvc"), tiny_data / "data", tiny_data / "m1")
     second = run_experiment(config("tfidf-linearsvc"), tiny_data / "data", tiny_data / "m2")
@@ -72,19 +72,18 @@ def test_same_config_and_seed_give_the_same_metrics(tiny_data):
 
 
 def test_weak_only_training_uses_no_gold(tiny_data):
-    from stance.dataset import load_dataset
-    from stance.experiment import training_rows
+    from stance.dataset import load_dataset, training_rows
 
-    data, _, _ = load_dataset(tiny_data / "data")
-    weak_only = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), train_provenance=("weak",)))
-    assert set(training_rows(data, weak_only)["provenance"]) == {"weak"}
-    repeated = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), gold_repeat=3))
-    assert len(training_rows(data, repeated)) == len(CLAIMS) * 2 * 3 + len(CLAIMS)
+    data = load_dataset(tiny_data / "data").data
+    weak_only = training_rows(data, ("polnear",), ("weak",), max_weak=None, gold_repeat=1, seed=7)
+    assert set(weak_only["provenance"]) == {"weak"}
+    repeated = training_rows(data, ("polnear",), ("gold", "weak"), max_weak=None, gold_repeat=3, seed=7)
+    assert len(repeated) == len(CLAIMS) * 2 * 3 + len(CLAIMS)
 
 
 def test_eval_table_reads_runs_back(tiny_data, capsys):
     from stance.cli import main
-    from stance.experiment import run_experiment
+    from stance.experiment.run import run_experiment
 
     run_experiment(config("lexicon"), tiny_data / "data", tiny_data / "models")
     assert main(["eval", "--table-only"]) == 0
@@ -94,7 +93,7 @@ def test_eval_table_reads_runs_back(tiny_data, capsys):
 
 def test_full_report_registers_the_champion_and_writes_model_cards(tiny_data, capsys):
     from stance.cli import main
-    from stance.experiment import run_experiment
+    from stance.experiment.run import run_experiment
 
     lexicon = run_experiment(config("lexicon"), tiny_data / "data", tiny_data / "models")
     run_experiment(config("majority"), tiny_data / "data", tiny_data / "models")
@@ -110,7 +109,7 @@ def test_full_report_registers_the_champion_and_writes_model_cards(tiny_data, ca
 
 def test_best_model_link_follows_the_best_dev_run(tiny_data):
     from stance.cli import point_best_model
-    from stance.experiment import run_experiment
+    from stance.experiment.run import run_experiment
 
     lexicon = run_experiment(config("lexicon"), tiny_data / "data", tiny_data / "models")
     run_experiment(config("majority"), tiny_data / "data", tiny_data / "models")
@@ -121,8 +120,8 @@ def test_best_model_link_follows_the_best_dev_run(tiny_data):
 
 def test_config_asking_for_other_context_than_the_dataset_is_refused(tiny_data):
     from stance.errors import StanceError
-    from stance.experiment import run_experiment
+    from stance.experiment.run import run_experiment
 
     other = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), context_claims=4))
-    with pytest.raises(StanceError, match="built with context_claims=2, the config asks for 4"):
+    with pytest.raises(StanceError, match="data.context_claims is 4, but .* was built with context_claims=2"):
         run_experiment(other, tiny_data / "data", tiny_data / "models")

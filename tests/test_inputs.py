@@ -3,9 +3,9 @@
 import pytest
 
 from stance.errors import StanceError
-from stance.inputs import decode_text, read_inputs
-from stance.predict import load
-from stance.segment import segment
+from stance.inference.inputs import decode_text, read_inputs
+from stance.inference.predictor import load
+from stance.claims.segment import segment
 
 
 def test_html_page_is_refused_with_advice():

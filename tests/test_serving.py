@@ -23,7 +23,7 @@ def free_port() -> int:
 def test_served_model_returns_claims(tiny_model_dir, tmp_path, monkeypatch):
     import mlflow
 
-    from stance.tracking import log_stance_model
+    from stance.experiment.tracking import log_stance_model
 
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
@@ -52,7 +52,7 @@ def test_served_model_returns_claims(tiny_model_dir, tmp_path, monkeypatch):
                 time.sleep(1)
         assert response is not None, "server did not answer within 120 s"
         claims = response["predictions"]
-        assert [c["claim"] for c in claims] == ["Russia accused the US of lying.", "The Pentagon denied it."]
+        assert [c["text"] for c in claims] == ["Russia accused the US of lying.", "The Pentagon denied it."]
         assert {c["label"] for c in claims} <= {"ACCUSATION", "DENIAL", "NEUTRAL_REPORT"}
     finally:
         server.terminate()

@@ -1,6 +1,6 @@
 import pytest
 
-from stance.speaker import find_speaker
+from stance.claims.speaker import find_speaker
 
 
 @pytest.mark.parametrize("claim, speaker", [

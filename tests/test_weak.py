@@ -1,6 +1,6 @@
 import pytest
 
-from stance.weak import LABELLING_FUNCTIONS, votes, weak_label
+from stance.labelling.weak import LABELLING_FUNCTIONS, votes, weak_label
 
 
 @pytest.mark.parametrize("text, label", [

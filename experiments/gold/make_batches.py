@@ -12,8 +12,8 @@ import argparse
 import random
 from pathlib import Path
 
-from stance.annotation.batches import write_article_batch, write_claim_batch
-from stance.annotation.selection import enrichment_claims, rank_articles, rank_by_denial_density
+from stance.labelling.batches import write_article_batch, write_claim_batch
+from stance.labelling.selection import enrichment_claims, rank_articles, rank_by_denial_density
 from stance.corpora import read_corpus
 from stance.corpora.fnc1 import disagree_body_ids
 

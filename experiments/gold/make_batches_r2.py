@@ -26,12 +26,12 @@ import csv
 import random
 from pathlib import Path
 
-from stance.annotation.batches import BatchItem, write_article_batch, write_claim_batch
-from stance.annotation.selection import ClaimScore, SelectedClaim, training_claims, world_eval_articles
-from stance.annotation.store import read_directory, GOLD_DIR
+from stance.labelling.batches import BatchItem, write_article_batch, write_claim_batch
+from stance.labelling.selection import ClaimScore, SelectedClaim, training_claims, world_eval_articles
+from stance.labelling.store import read_directory, GOLD_DIR
 from stance.corpora import read_corpus
-from stance.segment import segment
-from stance.weak import weak_label
+from stance.claims.segment import segment
+from stance.labelling.weak import weak_label
 
 WORLD = ("newsdiscourse", "wikinews")
 N_TEST_PER_SOURCE, N_DEV_PER_SOURCE = 40, 20

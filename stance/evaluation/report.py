@@ -18,12 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.compare import RunRecord, latest_runs
+from stance import paths
+from stance.corpora import GROUPS
 from stance.dataset import column
 from stance.errors import StanceError
 from stance.evaluation import stats
+from stance.evaluation.metrics import confusion, metric_key, scores
+from stance.evaluation import runs as runs_module
+from stance.evaluation.runs import RunRecord, latest_runs
 from stance.labels import LABELS
-from stance.metrics import confusion, scores
 
 REGISTERED_MODEL = "stance"
 EVAL_EXPERIMENT = "stance-evaluation"
@@ -86,7 +89,8 @@ def gather(runs: list[RunRecord]) -> list[Scored]:
 
 
 def dev_macro_f1(item: Scored) -> float:
-    return item.run.metrics.get("dev_gold_macro_f1", float("-inf"))
+    value = item.run.metric("dev", "macro_f1")
+    return float("-inf") if value is None else value
 
 
 # ---------------------------------------------------------------------------------------
@@ -97,12 +101,9 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _plots(scored: list[Scored], intervals: dict, directory: Path) -> list[Path]:
-    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no GUI backend, no process-wide state
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from stance.metrics import plot_confusion
+    from stance.evaluation.metrics import plot_confusion
 
     paths = []
     for item in scored:
@@ -110,10 +111,10 @@ def _plots(scored: list[Scored], intervals: dict, directory: Path) -> list[Path]
                                 f"{item.run.name}: gold test")
         path = directory / f"confusion-{item.run.name}.png"
         figure.savefig(path, dpi=110)
-        plt.close(figure)
         paths.append(path)
 
-    figure, axis = plt.subplots(figsize=(8, 4.5))
+    figure = Figure(figsize=(8, 4.5))
+    axis = figure.subplots()
     width = 0.8 / len(scored)
     for k, item in enumerate(scored):
         values = [intervals[item.run.name][label] for label in LABELS]
@@ -127,12 +128,12 @@ def _plots(scored: list[Scored], intervals: dict, directory: Path) -> list[Path]
     figure.tight_layout()
     path = directory / "per-class-f1.png"
     figure.savefig(path, dpi=110)
-    plt.close(figure)
     paths.append(path)
 
     columns = min(4, len(scored))
     rows = -(-len(scored) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 3.2 * rows), squeeze=False)
+    figure = Figure(figsize=(3.2 * columns, 3.2 * rows))
+    axes = figure.subplots(rows, columns, squeeze=False)
     for axis, item in zip(axes.flat, scored):
         points = stats.reliability(item.test.probabilities, item.test.gold)
         axis.plot([0, 1], [0, 1], ls="--", color="grey", lw=1)
@@ -146,7 +147,6 @@ def _plots(scored: list[Scored], intervals: dict, directory: Path) -> list[Path]
     figure.tight_layout()
     path = directory / "reliability.png"
     figure.savefig(path, dpi=110)
-    plt.close(figure)
     paths.append(path)
     return paths
 
@@ -215,22 +215,23 @@ Calibration: ECE {stats.expected_calibration_error(item.test.probabilities, item
 """
 
 
-def evaluate(run_ids: list[str] | None = None, out_root: Path = Path("experiments/reports"),
-             data_dir: Path = Path("artifacts/data")) -> Path:
+def evaluate(run_ids: list[str] | None = None, out_root: Path | None = None, data_dir: Path | None = None) -> Path:
     import mlflow
 
-    from stance.experiment import prepared_data
-    from stance.tracking import EXPERIMENT, configure
+    from stance.dataset import prepared_data
+    from stance.experiment.tracking import EXPERIMENT, configure
 
     runs = latest_runs(EXPERIMENT, run_ids)
     scored = gather(runs)
-    data, fingerprint = prepared_data(data_dir)
-    directory = out_root / dt.date.today().isoformat()
+    prepared = prepared_data(data_dir)
+    data, fingerprint = prepared.data, prepared.fingerprint
+    directory = (out_root or paths.reports_dir()) / dt.date.today().isoformat()
     directory.mkdir(parents=True, exist_ok=True)
 
     reference = scored[0].test
     resamples = stats.article_resamples(reference.article_ids, BOOTSTRAP_SAMPLES, SEED)
-    champion = max(scored, key=dev_macro_f1)
+    best = runs_module.champion([item.run for item in scored])
+    champion = next(item for item in scored if item.run is best)
 
     headline, intervals, corpus_intervals, significance = [], {}, {}, []
     for item in scored:
@@ -249,8 +250,8 @@ def evaluate(run_ids: list[str] | None = None, out_root: Path = Path("experiment
                          *[f"{flat[f'precision_{l}']:.2f}/{flat[f'recall_{l}']:.2f}/{flat[f'f1_{l}']:.2f}" for l in LABELS],
                          f"{ece:.3f}", f"{scaled:.3f} (T={item.temperature:.2f})" if item.temperature else "-"])
         corpus_intervals[item.run.name] = {}
-        corpora = np.array(item.test.corpora)
-        for corpus in sorted(set(item.test.corpora)):
+        corpora = np.array([GROUPS.get(c, c) for c in item.test.corpora])
+        for corpus in sorted(set(corpora)):
             mask = corpora == corpus
             sub_resamples = stats.article_resamples(np.array(item.test.article_ids)[mask], 300, SEED)
             corpus_intervals[item.run.name][corpus] = stats.bootstrap_interval(
@@ -322,7 +323,7 @@ The champion's most confident mistakes per confusion cell, with context, are in
         mlflow.set_tags({"champion": champion.run.name, "champion_run_id": champion.run.run_id,
                          "runs": ",".join(s.run.run_id for s in scored), "data_fingerprint": fingerprint})
         for item in scored:
-            mlflow.log_metric(f"{item.run.name}_test_gold_macro_f1", stats.macro_f1(item.test.gold, item.test.predicted))
+            mlflow.log_metric(f"{item.run.name}_{metric_key('test', 'gold', 'macro_f1')}", stats.macro_f1(item.test.gold, item.test.predicted))
         for path in [report_path, errors, *plots]:
             mlflow.log_artifact(str(path))
     version = mlflow.register_model(champion.run.model_uri, REGISTERED_MODEL)

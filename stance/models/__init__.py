@@ -1,5 +1,8 @@
-"""Model registry. Classes are imported on first use so the CLI starts fast and
-scikit-learn-only work never imports torch."""
+"""Models behind one interface (``fit``, ``predict``, ``predict_proba``, ``save``, ``load``;
+see ``base``), so nothing else branches on model type. The registry maps a config's
+``model.type`` to a class; classes are imported on first use so the CLI starts fast and
+scikit-learn-only work never imports torch. Imports no ``datasets``, no experiment code
+and no corpus readers."""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from stance.config import from_dict
+from stance.claims.segment import DEFAULT_CONTEXT_CLAIMS
+from stance.coerce import from_dict
 from stance.errors import StanceError
 from stance.labels import LABELS
 
@@ -31,7 +32,7 @@ class StanceModel(ABC):
     type_name: ClassVar[str]
     Params: ClassVar[type]  # a dataclass of hyperparameters
 
-    def __init__(self, params: Any = None, seed: int = 13, labels: Sequence[str] = LABELS, context_claims: int = 2):
+    def __init__(self, params: Any = None, seed: int = 13, labels: Sequence[str] = LABELS, context_claims: int = DEFAULT_CONTEXT_CLAIMS):
         self.params = params if params is not None else self.Params()
         self.seed = seed
         self.labels = tuple(labels)
@@ -56,6 +57,16 @@ class StanceModel(ABC):
             return []
         return [self.labels[i] for i in self.predict_proba(texts, contexts).argmax(axis=1)]
 
+    # optional capabilities, used by benchmarks (no caller branches on model type) --------
+    def inference_variants(self) -> dict[str, StanceModel]:
+        """Faster inference variants of this fitted model (e.g. ``{"int8": ...}``), sharing its weights."""
+        return {}
+
+    def forward_pass(self, texts: Sequence[str], contexts: Sequence[str] | None = None):
+        """A callable running only the network's forward pass over ``texts`` encoded beforehand,
+        or None when the model has no separable encoder (benchmarks time it against end to end)."""
+        return None
+
     # persistence -------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
         directory = Path(directory)
@@ -75,7 +86,7 @@ class StanceModel(ABC):
         model_type = model_class(meta["type"])
         model = model_type(model_type.params_from_dict(meta["params"], f"{directory / META_FILE}: params"),
                            seed=meta.get("seed", 13), labels=meta["labels"],
-                           context_claims=meta.get("context_claims", 2))
+                           context_claims=meta.get("context_claims", DEFAULT_CONTEXT_CLAIMS))
         model._load_weights(directory)
         return model
 

@@ -19,7 +19,7 @@ from sklearn.svm import LinearSVC
 
 from stance.errors import StanceError
 from stance.models.base import StanceModel
-from stance.weak import weak_label
+from stance.labelling.weak import weak_label
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class LexiconParams:
 
 
 class LexiconModel(StanceModel):
-    """The weak labeller (stance.weak) used as a classifier; it learns nothing."""
+    """The weak labeller (stance.labelling.weak) used as a classifier; it learns nothing."""
 
     type_name = "lexicon"
     Params = LexiconParams

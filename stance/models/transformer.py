@@ -7,7 +7,7 @@
 * Training: Hugging Face ``Trainer`` (so ``torchrun`` / ``accelerate launch`` run it on
   several GPUs unchanged, bf16 where supported), class-weighted cross-entropy, model
   selection and early stopping on dev macro-F1. Nothing is auto-logged
-  (``report_to="none"``); per-epoch metrics go to MLflow through ``stance.tracking``.
+  (``report_to="none"``); per-epoch metrics go to MLflow through ``stance.experiment.tracking``.
 * Inference: length-sorted batches, dynamic padding, ``torch.inference_mode``;
   optional int8 dynamic quantization of the linear layers for CPU.
 * Saved as ``save_pretrained`` safetensors plus tokenizer, under ``encoder/``.
@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from transformers import TrainerCallback
 
+from stance.claims.segment import DEFAULT_CONTEXT_CLAIMS
 from stance.errors import StanceError
 from stance.models.base import StanceModel
 
@@ -46,6 +46,7 @@ class TransformerParams:
     patience: int = 1  # epochs without dev macro-F1 improvement before stopping
     eval_batch_size: int = 128
     bf16: bool = True  # used only where the hardware supports it
+    progress: bool = False  # per-step progress bars while training (off: `make train` prints one line per run)
     quantize_int8: bool = False  # dynamic int8 quantization of Linear layers at inference (CPU)
 
 
@@ -66,6 +67,8 @@ def resolve_encoder(name: str) -> str:
 
 
 def _load_pretrained(source: str, num_labels: int | None = None):
+    # Tokenizers' own thread pool deadlocks in forked DataLoader/Spark workers; set before the first tokenizer.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -106,7 +109,7 @@ class TransformerModel(StanceModel):
     type_name = "transformer"
     Params = TransformerParams
 
-    def __init__(self, params=None, seed=13, labels=None, context_claims=2):
+    def __init__(self, params=None, seed=13, labels=None, context_claims=DEFAULT_CONTEXT_CLAIMS):
         from stance.labels import LABELS
 
         super().__init__(params, seed, labels or LABELS, context_claims)
@@ -131,10 +134,10 @@ class TransformerModel(StanceModel):
 
     # training -------------------------------------------------------------------------
     def fit(self, texts, labels, contexts=None, dev=None):
-        import torch
-        from transformers import DataCollatorWithPadding, EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
+        from transformers import set_seed
 
-        from stance.metrics import scores
+        from stance.evaluation.metrics import scores
+        from stance.models.hf_training import EncodedDataset, train_classifier
 
         p = self.params
         set_seed(self.seed)  # before loading: the new classification head is drawn from the global RNG
@@ -142,61 +145,23 @@ class TransformerModel(StanceModel):
         self.network.config.id2label = dict(enumerate(self.labels))
         self.network.config.label2id = {label: i for i, label in enumerate(self.labels)}
         label_ids = [self.labels.index(label) for label in labels]
-        train = _EncodedDataset(self._encode_safely(texts, contexts), label_ids)
+        train = EncodedDataset(self._encode_safely(texts, contexts), label_ids)
         dev_set = None
         if dev is not None and len(dev[0]):
-            dev_set = _EncodedDataset(self._encode_safely(dev[0], dev[2]), [self.labels.index(l) for l in dev[1]])
-        weights = torch.tensor(class_weights(label_ids, len(self.labels), p.class_weighting), dtype=torch.float)
+            dev_set = EncodedDataset(self._encode_safely(dev[0], dev[2]), [self.labels.index(l) for l in dev[1]])
 
         def compute_metrics(prediction):
             predicted = [self.labels[i] for i in prediction.predictions.argmax(axis=1)]
             gold = [self.labels[i] for i in prediction.label_ids]
             return {"macro_f1": scores(gold, predicted)["macro_f1"]}
 
-        model = self
         with tempfile.TemporaryDirectory() as checkpoints:
-            arguments = TrainingArguments(
-                output_dir=checkpoints,
-                report_to="none",  # tracking goes through stance.tracking only
-                num_train_epochs=p.epochs,
-                per_device_train_batch_size=p.batch_size,
-                per_device_eval_batch_size=p.eval_batch_size,
-                learning_rate=p.learning_rate,
-                weight_decay=p.weight_decay,
-                warmup_steps=math.ceil(p.warmup_ratio * p.epochs * math.ceil(len(train) / p.batch_size)),
-                eval_strategy="epoch" if dev_set else "no",
-                save_strategy="epoch" if dev_set else "no",
-                save_total_limit=2,
-                load_best_model_at_end=bool(dev_set),
-                metric_for_best_model="macro_f1",
-                greater_is_better=True,
-                logging_strategy="epoch",
-                seed=self.seed,
-                data_seed=self.seed,
-                bf16=p.bf16 and _bf16_available(),
-                dataloader_num_workers=0,
-                dataloader_pin_memory=torch.cuda.is_available(),
-                disable_tqdm=False,
-                save_only_model=True,
-            )
-
-            class WeightedTrainer(Trainer):
-                def compute_loss(self, network, inputs, return_outputs=False, num_items_in_batch=None):
-                    targets = inputs.pop("labels")
-                    outputs = network(**inputs)
-                    loss = torch.nn.functional.cross_entropy(outputs.logits, targets,
-                                                             weight=weights.to(outputs.logits.device))
-                    return (loss, outputs) if return_outputs else loss
-
-            callbacks = [_HistoryCallback(model)]
-            if dev_set:
-                callbacks.append(EarlyStoppingCallback(early_stopping_patience=p.patience))
-            trainer = WeightedTrainer(model=self.network, args=arguments, train_dataset=train, eval_dataset=dev_set,
-                                      data_collator=DataCollatorWithPadding(self.tokenizer),
-                                      compute_metrics=compute_metrics, callbacks=callbacks)
-            trainer.train()
-            self.network = trainer.model
-        self.network.to("cpu").eval()
+            self.network = train_classifier(
+                self.network, self.tokenizer, train, dev_set, params=p, seed=self.seed,
+                class_weights=class_weights(label_ids, len(self.labels), p.class_weighting),
+                compute_metrics=compute_metrics, checkpoints=checkpoints, history=self.history,
+                epoch_callback=self.epoch_callback)
+        self.network.eval()  # stays on the training device: evaluation runs there too
         return self
 
     # inference ------------------------------------------------------------------------
@@ -212,6 +177,25 @@ class TransformerModel(StanceModel):
                                if isinstance(module, torch.nn.Linear) and not name.startswith("classifier")}
             self._quantized = torch.ao.quantization.quantize_dynamic(self.network, encoder_linears, dtype=torch.qint8)
         return self._quantized
+
+    def inference_variants(self):
+        quantized = TransformerModel(dataclasses.replace(self.params, quantize_int8=True), self.seed, self.labels,
+                                     self.context_claims)
+        quantized.network, quantized.tokenizer = self.network, self.tokenizer
+        return {} if self.params.quantize_int8 else {"int8": quantized}
+
+    def forward_pass(self, texts, contexts=None):
+        import torch
+
+        batches = [batch for _, batch in self.length_sorted_batches(texts, contexts)]  # tokenised before timing
+        network = self._inference_network()
+
+        def run():
+            with torch.inference_mode():
+                for batch in batches:
+                    network(**batch)
+
+        return run
 
     def length_sorted_batches(self, texts, contexts) -> Iterator[tuple[np.ndarray, dict]]:
         """(row indices, padded tensors) batches of similar length: little padding, one tokenizer call."""
@@ -251,48 +235,3 @@ class TransformerModel(StanceModel):
             raise StanceError(f"{encoder}/model.safetensors: missing model weights")
         self.network, self.tokenizer = _load_pretrained(str(encoder))
         self.network.eval()
-
-
-class _EncodedDataset:
-    """A list-backed torch dataset of tokenized claims (with labels)."""
-
-    def __init__(self, encoded, labels):
-        self.encoded, self.labels = encoded, labels
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, index):
-        item = {k: v[index] for k, v in self.encoded.items()}
-        item["labels"] = self.labels[index]
-        return item
-
-
-def _bf16_available() -> bool:
-    import torch
-
-    return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-
-
-class _HistoryCallback(TrainerCallback):
-    """Collects per-epoch train loss and dev macro-F1, and forwards them to the model's epoch callback."""
-
-    def __init__(self, model: TransformerModel):
-        self.model = model
-
-    def on_log(self, args, state, control, logs=None, **kwargs):
-        if not state.is_world_process_zero or not logs:
-            return
-        epoch = int(round(state.epoch or 0))
-        metrics = {}
-        if "loss" in logs:
-            metrics["train_loss"] = float(logs["loss"])
-        if "eval_macro_f1" in logs:
-            metrics["dev_macro_f1"] = float(logs["eval_macro_f1"])
-        if metrics:
-            self.model.history.append({"epoch": epoch, **metrics})
-            if self.model.epoch_callback is not None:
-                self.model.epoch_callback(epoch, metrics)
-
-
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stance.records import Article
-from stance.segment import segment
-from stance.speaker import find_speaker
+from stance.claims.segment import segment
+from stance.claims.speaker import find_speaker
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from stance.annotation.store import GoldLabel, read_labels, text_hash, write_labels
+from stance.labelling.store import GoldLabel, read_labels, text_hash, write_labels
 from stance.corpora import read_corpus
 from stance.errors import StanceError
 from stance.records import Article
-from stance.segment import segment
+from stance.claims.segment import segment
 
 SUMMARY = """\
 ACCUSATION  asserts/alleges/insinuates that an identifiable party did wrong or caused harm

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from stance.errors import StanceError
 from stance.labels import check_label
+from stance.paths import GOLD_DIR, RELABEL_DIR
 
-GOLD_DIR = Path(__file__).resolve().parent.parent / "annotations" / "gold"
-RELABEL_DIR = Path(__file__).resolve().parent.parent / "annotations" / "relabel"
 HASH_LENGTH = 16
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stance.records import Article
-from stance.segment import segment
+from stance.claims.segment import segment
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stance.records import Article, Claim
-from stance.segment import segment
+from stance.claims.segment import segment
 
 DENIAL_CUES = re.compile(
     r"\b(?:den(?:y|ies|ied|ial|ials|ying)|reject\w*|dismiss\w*|refut\w*|rebut\w*|false|baseless|untrue|"

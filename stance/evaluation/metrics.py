@@ -34,12 +34,10 @@ def confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[st
 
 def plot_confusion(matrix: np.ndarray, title: str, labels: Sequence[str] = LABELS):
     """A matplotlib figure of a confusion matrix (rows gold, columns predicted)."""
-    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global state
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(5, 4.2))
+    figure = Figure(figsize=(5, 4.2))
+    axis = figure.subplots()
     axis.imshow(matrix, cmap="Blues")
     axis.set_xticks(range(len(labels)), [label.replace("_", "\n") for label in labels])
     axis.set_yticks(range(len(labels)), labels)
@@ -52,3 +50,15 @@ def plot_confusion(matrix: np.ndarray, title: str, labels: Sequence[str] = LABEL
                       color="white" if matrix[i, j] > matrix.max() / 2 else "black")
     figure.tight_layout()
     return figure
+
+
+def prefix(split: str, provenance: str) -> str:
+    """The MLflow metric prefix of a split scored on gold or weak labels: ``test_gold``."""
+    return f"{split}_{provenance}"
+
+
+def metric_key(split: str, provenance: str, name: str) -> str:
+    """The one naming of logged metrics: ``dev_gold_macro_f1``, ``test_weak_f1_DENIAL``.
+
+    A weak-label score always says ``weak``, so it is never mistaken for a gold one."""
+    return f"{prefix(split, provenance)}_{name}"

@@ -1,12 +1,19 @@
-"""Read finished runs back from MLflow and lay their test metrics side by side."""
+"""Finished runs read back from MLflow, the champion rule, and a side-by-side table.
+
+The champion is the one place "best model" is decided: the run with the best **dev**
+macro-F1, gold-scored runs before weak-scored ones. ``stance train`` links
+``models/best`` to it and ``stance eval`` registers it as ``models:/stance@champion``,
+so the two never disagree.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from stance.errors import StanceError
+from stance.evaluation.metrics import metric_key
+from stance.experiment.tracking import EXPERIMENT, configure
 from stance.labels import LABELS
-from stance.tracking import EXPERIMENT, configure
 
 
 @dataclass(frozen=True)
@@ -18,9 +25,23 @@ class RunRecord:
     metrics: dict[str, float]
     start_time: int
 
-    def prefix(self, split: str) -> str:
+    def provenance(self, split: str) -> str:
         """gold if the run was scored on gold labels for ``split``, else weak."""
-        return f"{split}_gold" if f"{split}_gold_macro_f1" in self.metrics else f"{split}_weak"
+        return "gold" if metric_key(split, "gold", "macro_f1") in self.metrics else "weak"
+
+    def prefix(self, split: str) -> str:
+        return f"{split}_{self.provenance(split)}"
+
+    def metric(self, split: str, name: str) -> float | None:
+        return self.metrics.get(metric_key(split, self.provenance(split), name))
+
+
+def champion(records: list[RunRecord]) -> RunRecord | None:
+    """The run with the best dev macro-F1 (gold-scored before weak-scored); never chosen on test."""
+    candidates = [r for r in records if r.metric("dev", "macro_f1") is not None]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda r: (r.provenance("dev") == "gold", r.metric("dev", "macro_f1"), -r.start_time))
 
 
 def latest_runs(experiment: str = EXPERIMENT, run_ids: list[str] | None = None) -> list[RunRecord]:
@@ -56,14 +77,13 @@ def comparison_table(records: list[RunRecord], split: str = "test") -> str:
     header = ["model", "labels", "macro-F1", "acc"] + [f"{l[:3]} P/R/F1" for l in LABELS] + ["n"]
     rows = []
     for record in records:
-        prefix = record.prefix(split)
-        m = record.metrics
-        if f"{prefix}_macro_f1" not in m:
+        if record.metric(split, "macro_f1") is None:
             continue
-        cells = [record.name, prefix.split("_")[1], f"{m[f'{prefix}_macro_f1']:.3f}", f"{m[f'{prefix}_accuracy']:.3f}"]
+        value = lambda name: record.metric(split, name)  # noqa: E731
+        cells = [record.name, record.provenance(split), f"{value('macro_f1'):.3f}", f"{value('accuracy'):.3f}"]
         for label in LABELS:
-            cells.append("/".join(f"{m[f'{prefix}_{k}_{label}']:.2f}" for k in ("precision", "recall", "f1")))
-        cells.append(str(int(sum(m[f"{prefix}_support_{label}"] for label in LABELS))))
+            cells.append("/".join(f"{value(f'{k}_{label}'):.2f}" for k in ("precision", "recall", "f1")))
+        cells.append(str(int(sum(value(f"support_{label}") for label in LABELS))))
         rows.append(cells)
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))  # noqa: E731

@@ -162,3 +162,11 @@ def segment(text: str) -> list[Claim]:
                 end = start + len(stripped)
                 claims.append(Claim(text[start:end], start, end, number))
     return claims
+
+
+DEFAULT_CONTEXT_CLAIMS = 2  # what a dataset is built with unless told otherwise; models record their own
+
+
+def context_of(claims: list[Claim], index: int, n: int) -> str:
+    """The ``n`` claims before ``index``, joined: what a reader saw just before this claim."""
+    return " ".join(c.text for c in claims[max(0, index - n) : index])

@@ -1,6 +1,6 @@
 """MLflow tracking: where runs go, and how a saved model becomes an MLflow model.
 
-The default store is the embedded ``sqlite:///mlflow.db`` in the working directory;
+The default store is the embedded ``sqlite:///mlflow.db`` in the project root (``stance.paths``);
 ``MLFLOW_TRACKING_URI`` points a team at a shared server instead. Models are logged
 as pyfunc models *from code* (``stance/mlflow_model.py``), so loading one never
 unpickles anything.
@@ -8,20 +8,20 @@ unpickles anything.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import warnings
 from pathlib import Path
 
+from stance import paths
+
 EXPERIMENT = "stance"
-DEFAULT_URI = "sqlite:///mlflow.db"
-PYFUNC_CODE = Path(__file__).with_name("mlflow_model.py")
+PYFUNC_CODE = paths.PACKAGE_DIR / "inference" / "pyfunc.py"
 
 
 def configure(experiment: str | None = None) -> None:
     import mlflow
 
-    mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", DEFAULT_URI))
+    mlflow.set_tracking_uri(paths.tracking_uri())
     if experiment:
         mlflow.set_experiment(experiment)
 
@@ -40,11 +40,10 @@ def git_commit() -> str:
 def log_stance_model(model_dir: Path, name: str = "model") -> str:
     """Log a saved stance model directory as an MLflow pyfunc; returns its model URI."""
     import mlflow
-    import pandas as pd
 
-    example = pd.DataFrame({"text": ["The ministry denied the report. Critics accused it of a cover-up."]})
+    example = [{"id": "example", "text": "The ministry denied the report. Critics accused it of a cover-up."}]
     with warnings.catch_warnings():
-        # MLflow nags about type hints and integer columns; the schema it infers from the example is right
+        # MLflow warns that integer output columns cannot hold nulls; ours are nullable Int64 on purpose
         warnings.simplefilter("ignore", UserWarning)
         info = mlflow.pyfunc.log_model(
             name=name,

@@ -1,20 +1,24 @@
-"""Experiment configs: YAML files loaded into typed dataclasses.
+"""Experiment configs: YAML files loaded into typed dataclasses, and named suites of them.
 
 Unknown keys and values of the wrong type fail with a message naming the file and
 the key (``configs/x.yaml: model.params.C: expected a number, got 'high'``).
+
+A config may start from another: ``base: minilm-claim.yaml`` (a path relative to the
+config) loads that one first and merges this file's keys into it, mappings key by key,
+so a variant states only what it changes. Suites (``experiments/suites.yaml``) name
+lists of configs for ``stance train --suite NAME``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from stance.coerce import from_dict
 from stance.errors import StanceError
 
 PROVENANCES = ("gold", "weak")
@@ -26,7 +30,7 @@ class DataConfig:
     train_provenance: tuple[str, ...] = ("gold", "weak")  # which labels the model learns from
     max_weak_train: int | None = None  # cap on weak training claims (random, seeded); None = all
     gold_repeat: int = 1  # each gold training claim counts this many times (weak labels far outnumber gold)
-    context_claims: int = 2  # preceding claims given as context
+    context_claims: int | None = None  # preceding claims given as context; None: as the dataset was built
 
 
 @dataclass(frozen=True)
@@ -45,65 +49,6 @@ class ExperimentConfig:
     path: str = ""  # where the config was read from (not a YAML key)
 
 
-def _type_name(annotation: Any) -> str:
-    return getattr(annotation, "__name__", str(annotation))
-
-
-def _coerce(value: Any, annotation: Any, where: str) -> Any:
-    """Check ``value`` against a (simple) type annotation, converting lists to tuples."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(annotation)
-        if value is None and type(None) in options:
-            return None
-        for option in options:
-            if option is type(None):
-                continue
-            try:
-                return _coerce(value, option, where)
-            except StanceError:
-                continue
-        raise StanceError(f"{where}: expected {' or '.join(_type_name(o) for o in options)}, got {value!r}")
-    if origin is tuple:
-        if not isinstance(value, (list, tuple)):
-            raise StanceError(f"{where}: expected a list, got {value!r}")
-        (item_type, _ellipsis) = typing.get_args(annotation)
-        return tuple(_coerce(v, item_type, f"{where}[{i}]") for i, v in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise StanceError(f"{where}: expected a mapping, got {value!r}")
-        return dict(value)
-    if dataclasses.is_dataclass(annotation):
-        return from_dict(annotation, value, where)
-    if annotation is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if annotation is int and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if annotation in (str, bool) and isinstance(value, annotation):
-        return value
-    if annotation is Any:
-        return value
-    raise StanceError(f"{where}: expected {_type_name(annotation)}, got {value!r}")
-
-
-def from_dict(cls: type, data: Any, where: str) -> Any:
-    """Build dataclass ``cls`` from a mapping, rejecting unknown keys and bad types."""
-    if not isinstance(data, dict):
-        raise StanceError(f"{where}: expected a mapping, got {data!r}")
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls) if f.name != "path"}
-    unknown = sorted(set(data) - set(known))
-    if unknown:
-        raise StanceError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(known)})")
-    values = {}
-    for name, spec in known.items():
-        if name in data:
-            values[name] = _coerce(data[name], hints[name], f"{where}.{name}" if where else name)
-        elif spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
-            raise StanceError(f"{where}: missing required key {name!r}")
-    return cls(**values)
-
-
 def _validate(config: ExperimentConfig, where: str) -> None:
     from stance.corpora import READERS
     from stance.models import MODEL_TYPES, model_class
@@ -119,14 +64,40 @@ def _validate(config: ExperimentConfig, where: str) -> None:
     model_class(config.model.type).params_from_dict(config.model.params, f"{where}: model.params")
 
 
-def load_config(path: str | Path) -> ExperimentConfig:
-    path = Path(path)
+def _read_yaml(path: Path) -> Any:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StanceError(f"{path}: config file not found") from None
     except yaml.YAMLError as exc:
         raise StanceError(f"{path}: not valid YAML ({exc})".replace("\n", " ")) from None
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
+def _raw_config(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The config's mapping with its ``base:`` chain merged in (a cycle is an error)."""
+    if path.resolve() in seen:
+        raise StanceError(f"{path}: `base:` chain loops back to itself")
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise StanceError(f"{path}: expected a mapping at the top level")
+    base = raw.pop("base", None)
+    if base is None:
+        return raw
+    if not isinstance(base, str):
+        raise StanceError(f"{path}: base: expected a config path, got {base!r}")
+    return _merge(_raw_config(path.parent / base, (*seen, path.resolve())), raw)
+
+
+def load_config(path: str | Path) -> ExperimentConfig:
+    path = Path(path)
+    raw = _raw_config(path)
     config = from_dict(ExperimentConfig, raw, str(path))
     config = dataclasses.replace(config, path=str(path))
     _validate(config, str(path))
@@ -149,3 +120,17 @@ def to_flat_params(config: ExperimentConfig) -> dict[str, str]:
     walk("", config)
     flat.pop("path", None)
     return flat
+
+
+def suite_configs(name: str, suites_file: Path | None = None) -> list[Path]:
+    """The config paths of suite ``name`` (paths in the file are relative to the project root)."""
+    from stance import paths
+
+    suites_file = suites_file or paths.suites_file()
+    try:
+        suites = yaml.safe_load(suites_file.read_text())
+    except FileNotFoundError:
+        raise StanceError(f"{suites_file}: not found (pass config files instead)") from None
+    if name not in suites:
+        raise StanceError(f"{suites_file}: no suite {name!r} (known: {', '.join(suites)})")
+    return [paths.project_root() / p for p in suites[name]]

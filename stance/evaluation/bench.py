@@ -16,18 +16,15 @@ grows, so read it as "memory needed up to here").
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import resource
 import time
 from pathlib import Path
 
-from stance import metrics
+from stance.claims.segment import context_of, segment
 from stance.corpora import read_corpus
-from stance.dataset import column, context_of
-from stance.experiment import DEFAULT_DATA_DIR, prepared_data
-from stance.labels import LABELS
-from stance.predict import load
-from stance.segment import segment
+from stance.dataset import EvalSet, evaluation_set, prepared_data
+from stance.evaluation import metrics
+from stance.inference.predictor import Predictor, load
 
 
 def peak_mb() -> float:
@@ -42,17 +39,15 @@ def end_to_end(predictor, texts: list[str], repeats: int = 1) -> tuple[float, in
     return claims * repeats / (time.perf_counter() - started), claims
 
 
-def raw_encoder(model, texts: list[str], contexts: list[str]) -> float:
-    """Forward passes only, on pre-tokenized, length-sorted batches."""
-    import torch
-
-    batches = [batch for _, batch in model.length_sorted_batches(texts, contexts)]  # tokenized before timing
-    network = model._inference_network()
-    with torch.inference_mode():
-        network(**batches[0])  # warm-up
-        started = time.perf_counter()
-        for batch in batches:
-            network(**batch)
+def raw_encoder(model, texts: list[str], contexts: list[str]) -> float | None:
+    """Forward passes only, on pre-tokenized, length-sorted batches (None: no separable encoder)."""
+    forward = model.forward_pass(texts[:64], contexts[:64])
+    if forward is None:
+        return None
+    forward()  # warm-up
+    forward = model.forward_pass(texts, contexts)
+    started = time.perf_counter()
+    forward()
     return len(texts) / (time.perf_counter() - started)
 
 
@@ -66,11 +61,8 @@ def article_claims(texts: list[str], context_claims: int) -> tuple[list[str], li
     return claims, contexts
 
 
-def dev_macro_f1(model, data) -> float:
-    dev = data["dev"].filter(lambda row: row["provenance"] == "gold")
-    probabilities = model.predict_proba(column(dev, "text"), column(dev, "context"))
-    predicted = [model.labels[i] for i in probabilities.argmax(axis=1)]
-    return metrics.scores([LABELS[i] for i in column(dev, "label")], predicted)["macro_f1"]
+def dev_macro_f1(model, dev: EvalSet) -> float:
+    return metrics.scores(dev.labels, model.predict(dev.texts, dev.contexts))["macro_f1"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     texts = [a.text for a in read_corpus("polnear", ("test",))][: args.articles]
-    data, _ = prepared_data(DEFAULT_DATA_DIR)
+    dev = evaluation_set(prepared_data().data, "dev", ("polnear", "fnc1"))
     rows = []
     for location in args.models:
         if not Path(location).exists():
@@ -91,17 +83,17 @@ def main(argv: list[str] | None = None) -> None:
         model = predictor.model
         throughput, claims = end_to_end(predictor, texts)
         rows.append((location, "end-to-end", throughput, peak_mb(), None))
-        if model.type_name == "transformer":
-            raw = raw_encoder(model, *article_claims(texts, model.context_claims))
+        raw = raw_encoder(model, *article_claims(texts, model.context_claims))
+        if raw is not None:
             rows.append((location, "raw encoder", raw, peak_mb(), None))
             rows[-2] = (*rows[-2][:4], f"{throughput / raw:.0%} of raw")
-            fp32_f1 = dev_macro_f1(model, data)
-            model.params = dataclasses.replace(model.params, quantize_int8=True)
-            model._quantized = None
-            quantized, _ = end_to_end(predictor, texts)
-            int8_f1 = dev_macro_f1(model, data)
-            rows.append((location, "end-to-end int8", quantized, peak_mb(),
-                         f"{quantized / throughput:.2f}x fp32; dev macro-F1 {int8_f1:.3f} vs fp32 {fp32_f1:.3f}"))
+        variants = model.inference_variants()
+        if variants:
+            reference_f1 = dev_macro_f1(model, dev)
+        for name, variant in variants.items():
+            faster, _ = end_to_end(Predictor(variant), texts)
+            rows.append((location, f"end-to-end {name}", faster, peak_mb(),
+                         f"{faster / throughput:.2f}x; dev macro-F1 {dev_macro_f1(variant, dev):.3f} vs {reference_f1:.3f}"))
     print(f"\n{len(texts)} PolNeAR test articles ({claims} claims): end to end from raw text, and the raw encoder "
           f"on the same claims pre-tokenized\n")
     print(f"{'model':<24} {'path':<16} {'claims/s':>9} {'peak MB':>8}  note")

@@ -10,34 +10,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from stance.dataset import context_of
+from stance import paths
+from stance.claims.segment import context_of, segment
+from stance.claims.speaker import find_speaker
 from stance.errors import StanceError
 from stance.models import StanceModel, load_model
 from stance.models.base import META_FILE
-from stance.segment import segment
-from stance.speaker import find_speaker
+from stance.records import ClaimRecord, Speaker
 
 MLFLOW_SCHEMES = ("runs:/", "models:/", "mlflow-artifacts:", "dbfs:/", "s3://", "gs://")
-
-
-@dataclass(frozen=True)
-class ClaimPrediction:
-    text: str
-    start: int
-    end: int
-    label: str
-    probability: float  # of the predicted label
-    probabilities: dict[str, float]
-    speaker: tuple[int, int] | None = None  # article offsets of who is quoted; None: the journalist's voice
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class Predictor:
@@ -57,15 +43,17 @@ class Predictor:
     def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
         return self.model.predict_proba(list(texts), contexts)
 
-    def predict_article(self, text: str) -> list[ClaimPrediction]:
-        return self.predict_articles([text], progress=False)[0]
+    def predict_article(self, text: str, article_id: str = "0") -> list[ClaimRecord]:
+        return self.predict_articles([text], ids=[article_id], progress=False)[0]
 
-    def predict_articles(self, texts: Sequence[str], progress: bool = True, batch_claims: int = 4096) -> list[list[ClaimPrediction]]:
+    def predict_articles(self, texts: Sequence[str], ids: Sequence[str] | None = None, progress: bool = True,
+                         batch_claims: int = 4096) -> list[list[ClaimRecord]]:
         """Claims of every article, predicted in large batches that span articles, so the model can
         sort many claims by length (little padding) and Python overhead per claim stays small."""
+        ids = [str(i) for i in range(len(texts))] if ids is None else list(ids)
         segmented = [segment(text) for text in texts]
         flat = [(a, i) for a, claims in enumerate(segmented) for i in range(len(claims))]
-        results: list[list[ClaimPrediction]] = [[] for _ in texts]
+        results: list[list[ClaimRecord]] = [[] for _ in texts]
         bar = tqdm(total=len(flat), desc="predicting", unit="claim", disable=not progress)
         for offset in range(0, len(flat), batch_claims):
             chunk = flat[offset : offset + batch_claims]
@@ -75,11 +63,14 @@ class Predictor:
             for (a, i), row in zip(chunk, probabilities):
                 claim = segmented[a][i]
                 best = int(row.argmax())
-                speaker = find_speaker(claim.text)
-                results[a].append(ClaimPrediction(
-                    claim.text, claim.start, claim.end, self.labels[best], float(row[best]),
-                    {label: float(p) for label, p in zip(self.labels, row)},
-                    (claim.start + speaker[0], claim.start + speaker[1]) if speaker else None,
+                found = find_speaker(claim.text)
+                speaker = None
+                if found:
+                    start, end = claim.start + found[0], claim.start + found[1]
+                    speaker = Speaker(texts[a][start:end], start, end)
+                results[a].append(ClaimRecord(
+                    ids[a], i, claim.start, claim.end, claim.text, self.labels[best], float(row[best]),
+                    {label: float(p) for label, p in zip(self.labels, row)}, speaker,
                 ))
             bar.update(len(chunk))
         bar.close()
@@ -91,9 +82,7 @@ def _resolve_local(location: str) -> Path:
     if location.startswith(MLFLOW_SCHEMES):
         import mlflow
 
-        from stance.tracking import configure
-
-        configure()
+        mlflow.set_tracking_uri(paths.tracking_uri())
         try:
             local = Path(mlflow.artifacts.download_artifacts(artifact_uri=location))
         except Exception as exc:  # MLflow raises many types for a bad URI

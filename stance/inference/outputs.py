@@ -1,13 +1,8 @@
 """Writing predictions: JSONL, CSV, a terminal table, or a self-contained HTML page.
 
-One record per claim (the stable schema, documented in README.md)::
-
-    {"article_id": str, "claim_index": int, "start": int, "end": int, "text": str,
-     "label": str, "probability": float, "probabilities": {label: float},
-     "speaker": {"text": str, "start": int, "end": int} | null}
-
-``start``/``end`` (also the speaker's) are character offsets into the input article text;
-``speaker`` is null when the claim is in the journalist's own voice. Files are
+Every format is written from ``stance.records.ClaimRecord`` (the one schema, documented in
+README.md): JSONL uses its nested form, CSV its flat form (the same columns as the MLflow
+pyfunc and Spark output). Files are
 written to a temporary name and renamed, so a failure never leaves partial output.
 """
 
@@ -24,43 +19,23 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from stance.errors import StanceError
-from stance.inputs import InputArticle
 from stance.labels import LABELS
-from stance.predict import ClaimPrediction
+from stance.records import flat_columns
 
 FORMATS = ("table", "jsonl", "csv", "html")
 COLOURS = {"ACCUSATION": "#f4a6a6", "DENIAL": "#9ec5f8", "NEUTRAL_REPORT": "transparent"}
 
 
-def records(articles: Sequence[InputArticle], predictions: Sequence[list[ClaimPrediction]]) -> list[dict]:
-    rows = []
-    for article, claims in zip(articles, predictions):
-        for index, claim in enumerate(claims):
-            speaker = None
-            if claim.speaker:
-                speaker = {"text": article.text[claim.speaker[0]:claim.speaker[1]], "start": claim.speaker[0],
-                           "end": claim.speaker[1]}
-            rows.append({"article_id": article.id, "claim_index": index, "start": claim.start, "end": claim.end,
-                         "text": claim.text, "label": claim.label, "probability": round(claim.probability, 4),
-                         "probabilities": {k: round(v, 4) for k, v in claim.probabilities.items()},
-                         "speaker": speaker})
-    return rows
-
-
 def render_jsonl(articles, predictions) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in records(articles, predictions))
+    return "".join(json.dumps(claim.nested(), ensure_ascii=False) + "\n" for claims in predictions for claim in claims)
 
 
 def render_csv(articles, predictions) -> str:
     buffer = io.StringIO()
-    columns = ["article_id", "claim_index", "start", "end", "label", "probability", *[f"p_{l}" for l in LABELS],
-               "speaker", "speaker_start", "speaker_end", "text"]
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=flat_columns(LABELS), lineterminator="\n")
     writer.writeheader()
-    for row in records(articles, predictions):
-        probabilities, speaker = row.pop("probabilities"), row.pop("speaker") or {}
-        writer.writerow({**row, **{f"p_{k}": v for k, v in probabilities.items()}, "speaker": speaker.get("text", ""),
-                         "speaker_start": speaker.get("start", ""), "speaker_end": speaker.get("end", "")})
+    for claims in predictions:
+        writer.writerows(claim.flat() for claim in claims)
     return buffer.getvalue()
 
 
@@ -91,7 +66,7 @@ def render_html(articles, predictions) -> str:
             parts.append(html.escape(article.text[cursor:claim.start]))
             title = ", ".join(f"{k} {v:.2f}" for k, v in claim.probabilities.items())
             if claim.speaker:
-                title += f" | speaker: {article.text[claim.speaker[0]:claim.speaker[1]]}"
+                title += f" | speaker: {claim.speaker.text}"
             parts.append(f"<span class='claim' data-label='{claim.label}' style='background:{COLOURS[claim.label]}' "
                          f"title='{html.escape(claim.label)} ({claim.probability:.2f}) | {html.escape(title)}'>"
                          f"{html.escape(article.text[claim.start:claim.end])}</span>")
@@ -109,6 +84,8 @@ def write_output(content: str, output: str | None) -> None:
         sys.stdout.write(content)
         return
     path = Path(output)
+    if path.is_dir():
+        raise StanceError(f"{output}: is a directory; give a file name, e.g. {path / 'predictions.jsonl'}")
     if not path.parent.exists():
         raise StanceError(f"{output}: directory {path.parent} does not exist")
     handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp")

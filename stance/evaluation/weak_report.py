@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from stance import metrics
+from stance.evaluation import metrics
 from stance.dataset import column
 from stance.labels import LABELS
-from stance.weak import LABELLING_FUNCTIONS, combine, votes
+from stance.labelling.weak import LABELLING_FUNCTIONS, combine, votes
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,10 @@ def labelling_function_reports(texts: list[str], gold: list[str]) -> tuple[list[
     return reports, [combine(v) for v in all_votes]
 
 
-def print_weak_report(data_dir: Path, split: str = "dev") -> None:
-    from stance.experiment import prepared_data
+def print_weak_report(data_dir: Path | None, split: str = "dev") -> None:
+    from stance.dataset import prepared_data
 
-    data, _ = prepared_data(data_dir)
-    part = data[split].filter(lambda row: row["provenance"] == "gold")
+    part = prepared_data(data_dir).data[split].filter(lambda row: row["provenance"] == "gold")
     if len(part) == 0:
         print(f"no gold labels in the {split} split")
         return

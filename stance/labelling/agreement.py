@@ -1,5 +1,5 @@
 """Self-agreement of the gold labels: a blind second labelling of a random 10% of each
-batch (stance/annotations/relabel/) against the first (stance/annotations/gold/)."""
+batch (stance/labelling/relabel/) against the first (stance/labelling/gold/)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from stance.annotation.store import GOLD_DIR, RELABEL_DIR, read_directory
+from stance.labelling.store import GOLD_DIR, RELABEL_DIR, read_directory
 from stance.labels import LABELS
 
 

@@ -12,11 +12,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from stance.annotation.store import GoldLabel, text_hash
+from stance.labelling.store import GoldLabel, text_hash
 from stance.errors import StanceError
 from stance.labels import check_label
 from stance.records import Article, Claim
-from stance.segment import segment
+from stance.claims.segment import segment
 
 
 @dataclass(frozen=True)

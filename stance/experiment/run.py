@@ -1,0 +1,141 @@
+"""Run one experiment config: select data, fit, score on dev and test, log to MLflow.
+
+Evaluation uses gold labels wherever a split has them; a split without gold is
+scored on weak labels and every metric name says so (``test_weak_macro_f1``), so a
+weak-label number is never mistaken for a gold one.
+
+Under ``torchrun`` / ``accelerate launch`` every process runs this function (the
+Trainer needs all of them to fit), but only process 0 opens the MLflow run, scores,
+logs and saves: the others return ``None`` after fitting.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from stance import paths
+from stance.dataset import EvalSet, PreparedData, column, evaluation_set, label_names, prepared_data, training_rows
+from stance.errors import StanceError
+from stance.evaluation import metrics
+from stance.experiment.config import ExperimentConfig, to_flat_params
+from stance.experiment.distributed import is_main_process
+from stance.models import StanceModel, model_class
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    name: str
+    run_id: str
+    model_dir: Path
+    model_uri: str
+    dev: dict[str, float]
+    test: dict[str, float]
+    dev_prefix: str
+    test_prefix: str
+    seconds: float
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.manual_seed(seed)
+
+
+def data_for(config: ExperimentConfig, data_dir: Path | None = None) -> PreparedData:
+    """The prepared dataset, checked against what the config asks for."""
+    prepared = prepared_data(data_dir)
+    wanted = config.data.context_claims
+    if wanted is not None and wanted != prepared.options.context_claims:
+        directory = data_dir or paths.data_dir()
+        raise StanceError(f"{config.path}: data.context_claims is {wanted}, but {directory} was built with "
+                          f"context_claims={prepared.options.context_claims}; run `stance data build "
+                          f"--context-claims {wanted} --out OTHER_DIR` and pass --data OTHER_DIR")
+    missing = sorted(set(config.data.corpora) - set(prepared.options.corpora))
+    if missing:
+        raise StanceError(f"{config.path}: data.corpora asks for {', '.join(missing)}, which "
+                          f"{data_dir or paths.data_dir()} was not built with")
+    return prepared
+
+
+def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int, epoch_callback=None) -> StanceModel:
+    seed_everything(config.seed)
+    cls = model_class(config.model.type)
+    model = cls(cls.params_from_dict(config.model.params, f"{config.path}: model.params"), seed=config.seed,
+                context_claims=context_claims)
+    model.epoch_callback = epoch_callback
+    return model.fit(column(train, "text"), label_names(train), column(train, "context"),
+                     dev=(dev.texts, dev.labels, dev.contexts))
+
+
+def _log_split(model: StanceModel, evaluation: EvalSet, name: str) -> dict[str, float]:
+    import mlflow
+
+    prefix = metrics.prefix(evaluation.split, evaluation.provenance)
+    probabilities = model.predict_proba(evaluation.texts, evaluation.contexts)
+    predicted = [model.labels[i] for i in probabilities.argmax(axis=1)]
+    scored = metrics.scores(evaluation.labels, predicted)
+    mlflow.log_metrics({metrics.metric_key(evaluation.split, evaluation.provenance, k): v for k, v in scored.items()})
+    mlflow.log_text(metrics.report(evaluation.labels, predicted), f"{prefix}_report.txt")
+    matrix = metrics.confusion(evaluation.labels, predicted)
+    mlflow.log_figure(metrics.plot_confusion(matrix, f"{name}: {prefix}"), f"{prefix}_confusion.png")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{prefix}_predictions.jsonl"
+        with open(path, "w", encoding="utf-8") as handle:
+            for claim_id, article_id, corpus, gold, row in zip(evaluation.ids, evaluation.article_ids,
+                                                               evaluation.corpora, evaluation.labels, probabilities):
+                handle.write(json.dumps({"id": claim_id, "article_id": article_id, "corpus": corpus, "gold": gold,
+                                         "probabilities": [round(float(p), 6) for p in row]}) + "\n")
+        mlflow.log_artifact(str(path))
+    return scored
+
+
+def run_experiment(config: ExperimentConfig, data_dir: Path | None = None,
+                   models_dir: Path | None = None) -> RunSummary | None:
+    import mlflow
+
+    from stance.experiment.tracking import EXPERIMENT, configure, git_commit, log_stance_model
+
+    models_dir = models_dir or paths.models_dir()
+    prepared = data_for(config, data_dir)
+    data, corpora = prepared.data, config.data.corpora
+    main = is_main_process()
+    if main:
+        configure(EXPERIMENT)
+    started = time.perf_counter()
+    with mlflow.start_run(run_name=config.name) if main else nullcontext() as run:
+        train = training_rows(data, corpora, config.data.train_provenance, config.data.max_weak_train,
+                              config.data.gold_repeat, config.seed)
+        if main:
+            mlflow.set_tags({"config_name": config.name, "config_path": config.path, "git_commit": git_commit(),
+                             "data_fingerprint": prepared.fingerprint, "model_type": config.model.type})
+            mlflow.log_params(to_flat_params(config))
+            mlflow.log_params({"n_train_rows": len(train), "context_claims_used": prepared.options.context_claims,
+                               "n_train_gold_rows": sum(p == "gold" for p in column(train, "provenance"))})
+        model = fit_model(config, train, evaluation_set(data, "dev", corpora), prepared.options.context_claims,
+                          epoch_callback=(lambda epoch, values: mlflow.log_metrics(values, step=epoch)) if main else None)
+        if not main:
+            return None
+        mlflow.log_metric("fit_seconds", time.perf_counter() - started)
+        results = {}
+        for split in ("dev", "test"):
+            evaluation = evaluation_set(data, split, corpora)
+            results[split] = (metrics.prefix(split, evaluation.provenance), _log_split(model, evaluation, config.name))
+        model_dir = model.save(models_dir / config.name)
+        model_uri = log_stance_model(model_dir)
+        mlflow.set_tags({"model_uri": model_uri, "model_dir": str(model_dir.resolve())})
+        seconds = time.perf_counter() - started
+        mlflow.log_metric("total_seconds", seconds)
+    (dev_prefix, dev), (test_prefix, test) = results["dev"], results["test"]
+    return RunSummary(config.name, run.info.run_id, model_dir, model_uri, dev, test, dev_prefix, test_prefix, seconds)
