@@ -14,6 +14,7 @@ changed, so an edited segmenter or a new gold batch is never silently ignored.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from collections.abc import Iterable
@@ -189,20 +190,48 @@ class EvalSet:
     corpora: list[str]
 
 
-def training_rows(data: DatasetDict, corpora: tuple[str, ...], provenance: tuple[str, ...],
-                  max_weak: int | None, gold_repeat: int, seed: int) -> Dataset:
-    """Training claims of ``corpora`` with the given provenance; weak ones capped (seeded), gold repeated."""
-    train = data["train"].filter(lambda row: row["corpus"] in corpora and row["provenance"] in provenance)
-    if max_weak is not None:
-        rng = np.random.default_rng(seed)
-        kinds = column(train, "provenance")
-        weak = [i for i, p in enumerate(kinds) if p == "weak"]
-        gold = [i for i, p in enumerate(kinds) if p == "gold"]
-        keep = sorted(gold + list(rng.choice(weak, size=min(max_weak, len(weak)), replace=False)))
+@dataclass(frozen=True)
+class TrainSelection:
+    """Which training claims a model learns from (an experiment config's ``data`` section)."""
+
+    corpora: tuple[str, ...]
+    provenance: tuple[str, ...] = ("gold", "weak")
+    max_weak: int | None = None  # seeded random cap on weak claims; None = all
+    max_gold: int | None = None  # seeded random cap on gold claims (learning curves); None = all
+    gold_batches: tuple[str, ...] = ()  # only gold from these batches (glob patterns); () = every batch
+    gold_repeat: int = 1  # each gold claim counts this many times
+    seed: int = 13
+
+
+def _capped(indices: list[int], cap: int | None, rng: np.random.Generator) -> list[int]:
+    if cap is None or cap >= len(indices):
+        return indices
+    return list(rng.choice(indices, size=cap, replace=False))
+
+
+def training_rows(data: DatasetDict, selection: TrainSelection) -> Dataset:
+    """The training claims of ``selection``: gold and/or weak, capped and repeated as asked.
+
+    A gold claim outside ``gold_batches`` is left out (not turned into a weak one), so a
+    model trained on an earlier gold round never sees a later round's claims.
+    """
+    wanted = set(selection.provenance)
+    train = data["train"].filter(lambda row: row["corpus"] in selection.corpora and row["provenance"] in wanted)
+    kinds, batches = column(train, "provenance"), column(train, "batch")
+    patterns = selection.gold_batches
+    gold = [i for i, (p, b) in enumerate(zip(kinds, batches))
+            if p == "gold" and (not patterns or any(fnmatch.fnmatchcase(b, pattern) for pattern in patterns))]
+    weak = [i for i, p in enumerate(kinds) if p == "weak"]
+    rng = np.random.default_rng(selection.seed)
+    # weak first, then gold: the same draws as before max_gold existed, for the same seed
+    weak = _capped(weak, selection.max_weak, rng)
+    gold = _capped(gold, selection.max_gold, rng)
+    keep = sorted(gold + weak)
+    if len(keep) != len(train):
         train = train.select(keep)
-    if gold_repeat > 1:
-        gold = [i for i, p in enumerate(column(train, "provenance")) if p == "gold"]
-        train = train.select(list(range(len(train))) + gold * (gold_repeat - 1))
+    if selection.gold_repeat > 1:
+        repeated = [i for i, p in enumerate(column(train, "provenance")) if p == "gold"]
+        train = train.select(list(range(len(train))) + repeated * (selection.gold_repeat - 1))
     return train
 
 

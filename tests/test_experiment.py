@@ -57,10 +57,15 @@ def test_run_is_logged_and_its_model_loads_back(tiny_data):
     claims = from_uri.predict_article("Russia accused the United States of lying.\n\n" + text)
     assert [c.start for c in claims] == [0, 44]
 
-    frame = mlflow.pyfunc.load_model(summary.model_uri).predict(
-        __import__("pandas").DataFrame({"text": ["Russia accused the United States of lying. " + text]}))
-    assert list(frame["text"]) == ["Russia accused the United States of lying.", text]
-    assert {"start", "end", "label", "probability", "p_DENIAL"} <= set(frame.columns)
+    served = mlflow.pyfunc.load_model(summary.model_uri)
+    claims = served.predict(__import__("pandas").DataFrame({"text": ["Russia accused the United States of lying. " + text]}))
+    assert [c.text for c in claims] == ["Russia accused the United States of lying.", text]
+    # the pyfunc and `stance predict --format csv` share one schema: ClaimRecord.flat()
+    from stance.labels import LABELS
+    from stance.records import flat_columns
+    assert list(claims[0].model_dump()) == flat_columns(LABELS)
+    with pytest.raises(Exception, match="text"):
+        served.predict([{"id": "no text here"}])
 
 
 def test_same_config_and_seed_give_the_same_metrics(tiny_data):
@@ -72,13 +77,16 @@ def test_same_config_and_seed_give_the_same_metrics(tiny_data):
 
 
 def test_weak_only_training_uses_no_gold(tiny_data):
-    from stance.dataset import load_dataset, training_rows
+    from stance.dataset import TrainSelection, load_dataset, training_rows
 
     data = load_dataset(tiny_data / "data").data
-    weak_only = training_rows(data, ("polnear",), ("weak",), max_weak=None, gold_repeat=1, seed=7)
+    weak_only = training_rows(data, TrainSelection(("polnear",), ("weak",)))
     assert set(weak_only["provenance"]) == {"weak"}
-    repeated = training_rows(data, ("polnear",), ("gold", "weak"), max_weak=None, gold_repeat=3, seed=7)
+    repeated = training_rows(data, TrainSelection(("polnear",), gold_repeat=3))
     assert len(repeated) == len(CLAIMS) * 2 * 3 + len(CLAIMS)
+    capped = training_rows(data, TrainSelection(("polnear",), ("gold",), max_gold=5, seed=1))
+    assert len(capped) == 5 and capped["id"] == training_rows(data, TrainSelection(("polnear",), ("gold",), max_gold=5, seed=1))["id"]
+    assert len(training_rows(data, TrainSelection(("polnear",), ("gold",), gold_batches=("no-such-*",)))) == 0
 
 
 def test_eval_table_reads_runs_back(tiny_data, capsys):

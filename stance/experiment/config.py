@@ -26,9 +26,12 @@ PROVENANCES = ("gold", "weak")
 
 @dataclass(frozen=True)
 class DataConfig:
-    corpora: tuple[str, ...] = ("polnear", "fnc1")
+    corpora: tuple[str, ...] = ("polnear", "fnc1", "newsdiscourse", "wikinews")  # scored on these (and trained on them unless train_corpora)
     train_provenance: tuple[str, ...] = ("gold", "weak")  # which labels the model learns from
     max_weak_train: int | None = None  # cap on weak training claims (random, seeded); None = all
+    max_gold_train: int | None = None  # cap on gold training claims (random, seeded): learning curves
+    gold_batches: tuple[str, ...] = ()  # train only on gold of these batches (glob patterns); () = all
+    train_corpora: tuple[str, ...] | None = None  # corpora the model learns from; None = ``corpora``
     gold_repeat: int = 1  # each gold training claim counts this many times (weak labels far outnumber gold)
     context_claims: int | None = None  # preceding claims given as context; None: as the dataset was built
 
@@ -56,7 +59,7 @@ def _validate(config: ExperimentConfig, where: str) -> None:
     for provenance in config.data.train_provenance:
         if provenance not in PROVENANCES:
             raise StanceError(f"{where}: data.train_provenance: {provenance!r} is not one of {PROVENANCES}")
-    for corpus in config.data.corpora:
+    for corpus in (*config.data.corpora, *(config.data.train_corpora or ())):
         if corpus not in READERS:
             raise StanceError(f"{where}: data.corpora: unknown corpus {corpus!r} (known: {', '.join(READERS)})")
     if config.model.type not in MODEL_TYPES:

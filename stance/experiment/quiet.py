@@ -18,6 +18,8 @@ CHATTY_LOGGERS = ("transformers", "datasets", "mlflow", "alembic", "accelerate",
 
 @contextlib.contextmanager
 def quiet_training(log_path: Path) -> Iterator[Path]:
+    import mlflow  # noqa: F401  (MLflow installs its own handlers on import: import first, then replace them)
+
     log_path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(log_path, mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from stance import paths
-from stance.dataset import EvalSet, PreparedData, column, evaluation_set, label_names, prepared_data, training_rows
+from stance.dataset import (EvalSet, PreparedData, TrainSelection, column, evaluation_set, label_names, prepared_data,
+                            training_rows)
 from stance.errors import StanceError
 from stance.evaluation import metrics
 from stance.experiment.config import ExperimentConfig, to_flat_params
@@ -62,11 +63,17 @@ def data_for(config: ExperimentConfig, data_dir: Path | None = None) -> Prepared
         raise StanceError(f"{config.path}: data.context_claims is {wanted}, but {directory} was built with "
                           f"context_claims={prepared.options.context_claims}; run `stance data build "
                           f"--context-claims {wanted} --out OTHER_DIR` and pass --data OTHER_DIR")
-    missing = sorted(set(config.data.corpora) - set(prepared.options.corpora))
+    missing = sorted((set(config.data.corpora) | set(config.data.train_corpora or ())) - set(prepared.options.corpora))
     if missing:
         raise StanceError(f"{config.path}: data.corpora asks for {', '.join(missing)}, which "
                           f"{data_dir or paths.data_dir()} was not built with")
     return prepared
+
+
+def selection(config: ExperimentConfig) -> TrainSelection:
+    d = config.data
+    return TrainSelection(d.train_corpora or d.corpora, d.train_provenance, d.max_weak_train, d.max_gold_train,
+                          d.gold_batches, d.gold_repeat, config.seed)
 
 
 def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int, epoch_callback=None) -> StanceModel:
@@ -115,8 +122,7 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None,
         configure(EXPERIMENT)
     started = time.perf_counter()
     with mlflow.start_run(run_name=config.name) if main else nullcontext() as run:
-        train = training_rows(data, corpora, config.data.train_provenance, config.data.max_weak_train,
-                              config.data.gold_repeat, config.seed)
+        train = training_rows(data, selection(config))
         if main:
             mlflow.set_tags({"config_name": config.name, "config_path": config.path, "git_commit": git_commit(),
                              "data_fingerprint": prepared.fingerprint, "model_type": config.model.type})

@@ -9,7 +9,6 @@ unpickles anything.
 from __future__ import annotations
 
 import subprocess
-import warnings
 from pathlib import Path
 
 from stance import paths
@@ -42,13 +41,10 @@ def log_stance_model(model_dir: Path, name: str = "model") -> str:
     import mlflow
 
     example = [{"id": "example", "text": "The ministry denied the report. Critics accused it of a cover-up."}]
-    with warnings.catch_warnings():
-        # MLflow warns that integer output columns cannot hold nulls; ours are nullable Int64 on purpose
-        warnings.simplefilter("ignore", UserWarning)
-        info = mlflow.pyfunc.log_model(
-            name=name,
-            python_model=str(PYFUNC_CODE),
-            artifacts={"stance_model": str(model_dir)},
-            input_example=example,
-        )
+    info = mlflow.pyfunc.log_model(
+        name=name,
+        python_model=str(PYFUNC_CODE),
+        artifacts={"stance_model": str(model_dir)},
+        input_example=example,
+    )
     return info.model_uri

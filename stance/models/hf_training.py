@@ -8,6 +8,7 @@ save / load) and this one as the training recipe. ``Trainer`` runs unchanged und
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Sequence
 
@@ -72,6 +73,15 @@ def bf16_available() -> bool:
     return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
 
 
+def _sampling(group_by_length: bool) -> dict:
+    """The TrainingArguments keyword for length-grouped batches (renamed in transformers 5)."""
+    if not group_by_length:
+        return {}
+    if "train_sampling_strategy" in inspect.signature(TrainingArguments).parameters:
+        return {"train_sampling_strategy": "group_by_length"}
+    return {"group_by_length": True}
+
+
 def train_classifier(network, tokenizer, train: EncodedDataset, dev: EncodedDataset | None, *, params, seed: int,
                      class_weights: np.ndarray, compute_metrics: Callable, checkpoints: str,
                      history: list[dict[str, float]], epoch_callback=None):
@@ -99,6 +109,7 @@ def train_classifier(network, tokenizer, train: EncodedDataset, dev: EncodedData
         dataloader_pin_memory=torch.cuda.is_available(),
         disable_tqdm=not params.progress,
         save_only_model=True,
+        **_sampling(params.group_by_length),
     )
     callbacks: list[TrainerCallback] = [HistoryCallback(history, epoch_callback)]
     if dev:

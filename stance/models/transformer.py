@@ -46,6 +46,7 @@ class TransformerParams:
     patience: int = 1  # epochs without dev macro-F1 improvement before stopping
     eval_batch_size: int = 128
     bf16: bool = True  # used only where the hardware supports it
+    group_by_length: bool = False  # batches of similar length (less padding, faster on CPU); changes sample order
     progress: bool = False  # per-step progress bars while training (off: `make train` prints one line per run)
     quantize_int8: bool = False  # dynamic int8 quantization of Linear layers at inference (CPU)
 
