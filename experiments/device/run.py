@@ -1,6 +1,9 @@
 """On the GPU machine: the sweep, the choice on dev, then the learning curve (README.md here).
 
-    python experiments/device/run.py .device-carry $OUT
+    python experiments/device/run.py .device-carry $OUT [--only NAME ... --recipe SWEEP_NAME]
+
+``--only`` reruns some learning-curve points with the recipe of a finished sweep run
+(``--recipe``), e.g. after a run was cut off by the device time limit.
 
 Writes $OUT/results.jsonl, one line per finished run (appended as each run ends, so a run
 cut off by the time limit still returns what finished).
@@ -8,10 +11,10 @@ cut off by the time limit still returns what finished).
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import gzip
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -51,18 +54,28 @@ def train_and_score(payload: dict, run: dict, params: dict, encoder: Path, out: 
 
 
 def main() -> None:
-    carry, out = Path(sys.argv[1]), Path(sys.argv[2])
-    with gzip.open(carry / "data.json.gz", "rt", encoding="utf-8") as handle:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("carry", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--only", nargs="+", help="learning-curve runs to (re)run, skipping the sweep")
+    parser.add_argument("--recipe", help="with --only: the sweep run whose model params the curve uses")
+    args = parser.parse_args()
+    with gzip.open(args.carry / "data.json.gz", "rt", encoding="utf-8") as handle:
         payload = json.load(handle)
-    encoder = carry / "encoder"
+    encoder = args.carry / "encoder"
+    if args.only:
+        recipe = next(r["params"] for r in payload["runs"] if r["name"] == args.recipe)
+        for run in (r for r in payload["runs"] if r["name"] in args.only):
+            train_and_score(payload, run, recipe, encoder, args.out)
+        return
     sweep = [r for r in payload["runs"] if r["suite"] == "sweep"]
-    results = [train_and_score(payload, run, run["params"], encoder, out) for run in sweep]
+    results = [train_and_score(payload, run, run["params"], encoder, args.out) for run in sweep]
     # the recipe for the curve: best dev macro-F1 among sweep runs that learn from gold only
     gold_only = [r for r in results if r["name"] != "sweep-weak"] or results
     best = max(gold_only, key=lambda r: r["dev_macro_f1"])
     print(f"chosen on dev: {best['name']} {best['params']}", flush=True)
     for run in (r for r in payload["runs"] if r["suite"] == "learning-curve"):
-        train_and_score(payload, run, best["params"], encoder, out)
+        train_and_score(payload, run, best["params"], encoder, args.out)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
-from transformers import (DataCollatorWithPadding, EarlyStoppingCallback, Trainer, TrainerCallback,
+from transformers import (DataCollatorWithPadding, EarlyStoppingCallback, PrinterCallback, Trainer, TrainerCallback,
                           TrainingArguments)
 
 
@@ -117,5 +117,7 @@ def train_classifier(network, tokenizer, train: EncodedDataset, dev: EncodedData
     trainer = WeightedTrainer(model=network, args=arguments, train_dataset=train, eval_dataset=dev,
                               data_collator=DataCollatorWithPadding(tokenizer), compute_metrics=compute_metrics,
                               callbacks=callbacks, class_weights=torch.tensor(class_weights, dtype=torch.float))
+    if not params.progress:
+        trainer.remove_callback(PrinterCallback)  # per-epoch dicts on stdout; the history reaches MLflow instead
     trainer.train()
     return trainer.model
