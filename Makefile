@@ -8,14 +8,16 @@ ARTICLE ?= ../shared/data/examples/russia-us-daesh-2017-10-11.txt
 MODEL ?= models/best
 FORMAT ?= table
 SUITE ?= default
+SERVE_MODEL ?= models:/stance@champion
+PORT ?= 5001
 # Pinned here, not in pyproject: a bare `torch` would pull a multi-GB CUDA build.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: help setup train eval predict test test-all bench ui data clean
+.PHONY: help setup train eval predict serve test test-all bench ui data clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  variables: ARTICLE=$(ARTICLE) MODEL=$(MODEL) FORMAT=$(FORMAT) SUITE=$(SUITE)"
+	@echo "  variables: ARTICLE=$(ARTICLE) MODEL=$(MODEL) FORMAT=$(FORMAT) SUITE=$(SUITE) SERVE_MODEL=$(SERVE_MODEL)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +32,6 @@ data: $(STAMP) ## build the claim dataset into artifacts/data
 	$(BIN)/stance data build --out artifacts/data
 
 train: $(STAMP) ## run the experiment suite (SUITE=default), one MLflow run per config
-	@test -f artifacts/data/fingerprint.json || $(BIN)/stance data build --out artifacts/data
 	$(BIN)/stance train --suite $(SUITE)
 
 eval: $(STAMP) ## compare trained models on gold test: CIs, tests, calibration; writes experiments/reports/<date>/
@@ -47,6 +48,10 @@ test-all: $(STAMP) ## all tests, including slow ones (an MLflow model server on 
 
 bench: $(STAMP) ## throughput and memory benchmarks
 	$(BIN)/python -m stance.evaluation.bench
+
+serve: $(STAMP) ## serve SERVE_MODEL (default: the champion from make eval) on 127.0.0.1:PORT (5001)
+	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db} \
+		$(BIN)/mlflow models serve -m "$(SERVE_MODEL)" --env-manager local --host 127.0.0.1 --port $(PORT)
 
 ui: $(STAMP) ## the MLflow UI on http://127.0.0.1:5000
 	$(BIN)/mlflow ui --backend-store-uri $${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db} --host 127.0.0.1 --port 5000

@@ -79,13 +79,14 @@ def cmd_eval(args: argparse.Namespace) -> None:
 
 def cmd_predict(args: argparse.Namespace) -> None:
     from stance.inference.inputs import read_inputs
-    from stance.inference.outputs import RENDERERS, write_output
+    from stance.inference.outputs import RENDERERS, check_output, write_output
     from stance.inference.predictor import load
 
+    check_output(args.output)
     articles = read_inputs(args.inputs)  # read and check every input before loading the model
     predictor = load(args.model)
     predictions = predictor.predict_articles([a.text for a in articles], ids=[a.id for a in articles],
-                                             progress=len(articles) > 1)
+                                             progress=len(articles) > 1, min_precision=args.min_precision)
     write_output(RENDERERS[args.format](articles, predictions), args.output)
 
 
@@ -103,10 +104,11 @@ def cmd_data_build(args: argparse.Namespace) -> None:
 def _print_counts(table: dict) -> None:
     from stance.labels import LABELS
 
-    print(f"{'split':<6} {'labels':<6} " + " ".join(f"{l:>15}" for l in LABELS) + f" {'total':>8}")
+    width = max(len(key) for rows in table.values() for key in rows)
+    print(f"{'split':<6} {'labels':<{width}} " + " ".join(f"{l:>15}" for l in LABELS) + f" {'total':>8}")
     for split, by_provenance in table.items():
         for provenance, cells in sorted(by_provenance.items()):
-            print(f"{split:<6} {provenance:<6} " + " ".join(f"{cells[l]:>15}" for l in LABELS)
+            print(f"{split:<6} {provenance:<{width}} " + " ".join(f"{cells[l]:>15}" for l in LABELS)
                   + f" {sum(cells.values()):>8}")
 
 
@@ -116,7 +118,7 @@ def cmd_data_stats(args: argparse.Namespace) -> None:
     prepared = prepared_data(Path(args.data) if args.data else None)
     print(f"dataset {args.data or paths.data_dir()} (fingerprint {prepared.fingerprint}; corpora "
           f"{', '.join(prepared.options.corpora)}; context claims {prepared.options.context_claims})")
-    _print_counts(counts(prepared.data))
+    _print_counts(counts(prepared.data, by_corpus=args.by_corpus))
 
 
 def cmd_data_verify(args: argparse.Namespace) -> None:
@@ -163,11 +165,11 @@ def cmd_data_weak(args: argparse.Namespace) -> None:
 def cmd_data_agreement(args: argparse.Namespace) -> None:
     from stance.labelling.agreement import agreement
 
-    per_batch, overall, pairs = agreement()
-    print(f"{'batch':<16} {'n':>5} {'agreement':>10} {'kappa':>7}")
-    for row in [*per_batch, overall]:
+    per_batch, totals, pairs = agreement()
+    print(f"{'batch':<18} {'n':>5} {'agreement':>10} {'kappa':>7}")
+    for row in [*per_batch, *totals]:
         kappa = "n/a" if row.kappa != row.kappa else f"{row.kappa:.3f}"  # nan: one label only
-        print(f"{row.batch:<16} {row.n:>5} {row.observed:>10.1%} {kappa:>7}")
+        print(f"{row.batch:<18} {row.n:>5} {row.observed:>10.1%} {kappa:>7}")
     print("\ndisagreements (first round -> blind second round):")
     for (first, second), n in pairs.most_common():
         if first != second:
@@ -227,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--format", choices=("table", "jsonl", "csv", "html"), default="table",
                          help="output format (default: table)")
     predict.add_argument("--output", "-o", help="write here instead of stdout (written atomically)")
+    predict.add_argument("--min-precision", type=float, metavar="P",
+                         help="label ACCUSATION/DENIAL only above the per-class thresholds that reached precision P "
+                              "on gold dev (P one of 0.8, 0.9, 0.95; fewer, surer stance labels). Default: most "
+                              "probable label")
     predict.set_defaults(func=cmd_predict)
 
     data = commands.add_parser("data", help="prepare and inspect the dataset",
@@ -241,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=cmd_data_build)
     stats = data_commands.add_parser("stats", help="claims per split, provenance and label")
     stats.add_argument("--data", help="prepared dataset (default: artifacts/data)")
+    stats.add_argument("--by-corpus", action="store_true", help="one row per corpus and provenance")
     stats.set_defaults(func=cmd_data_stats)
     verify = data_commands.add_parser("verify", help="check corpus files against the pinned sha256 manifests")
     verify.set_defaults(func=cmd_data_verify)

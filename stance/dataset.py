@@ -244,11 +244,14 @@ def evaluation_set(data: DatasetDict, split: str, corpora: tuple[str, ...]) -> E
                    columns["article_id"], columns["corpus"])
 
 
-def counts(data: DatasetDict) -> dict[str, dict[str, dict[str, int]]]:
-    """split -> provenance -> label -> number of claims."""
+def counts(data: DatasetDict, by_corpus: bool = False) -> dict[str, dict[str, dict[str, int]]]:
+    """split -> provenance (or ``corpus provenance``) -> label -> number of claims."""
     table: dict[str, dict[str, dict[str, int]]] = {}
     for split in SPLITS:
-        for label, provenance in zip(column(data[split], "label"), column(data[split], "provenance")):
-            cell = table.setdefault(split, {}).setdefault(provenance, {name: 0 for name in LABELS})
+        part = data[split]
+        corpora = column(part, "corpus") if by_corpus else [""] * len(part)
+        for label, provenance, corpus in zip(column(part, "label"), column(part, "provenance"), corpora):
+            key = f"{corpus} {provenance}".strip()
+            cell = table.setdefault(split, {}).setdefault(key, {name: 0 for name in LABELS})
             cell[LABELS[label]] += 1
     return table

@@ -93,6 +93,11 @@ def test_missing_model_is_a_clear_error(capsys, article, tmp_path):
     assert status == 2 and "no such model directory" in err
 
 
+def test_output_that_is_a_directory_is_a_one_line_error(capsys, model_dir, article, tmp_path):
+    status, _, err = run(capsys, "predict", str(article), "--model", model_dir, "-o", str(tmp_path))
+    assert status == 2 and err.count("\n") == 1 and "is a directory" in err
+
+
 def test_failed_run_leaves_no_output_file(capsys, article, tmp_path):
     out = tmp_path / "out.jsonl"
     status, _, _ = run(capsys, "predict", str(article), "--model", str(tmp_path / "nope"), "-o", str(out))

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from stance.evaluation import stats
+from stance.models import calibration
 
 
 def test_article_bootstrap_keeps_articles_whole():
@@ -53,8 +54,8 @@ def test_temperature_scaling_softens_overconfidence():
     predicted = np.where(rng.random(400) < 0.6, gold, (gold + 1) % 3)
     probabilities = np.full((400, 3), 0.005)
     probabilities[np.arange(400), predicted] = 0.99
-    temperature = stats.fit_temperature(probabilities, gold)
+    temperature = calibration.fit_temperature(probabilities, gold)
     assert temperature > 1
-    scaled = stats.apply_temperature(probabilities, temperature)
+    scaled = calibration.apply_temperature(probabilities, temperature)
     np.testing.assert_allclose(scaled.sum(axis=1), 1.0)
     assert stats.expected_calibration_error(scaled, gold) < stats.expected_calibration_error(probabilities, gold)

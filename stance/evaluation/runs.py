@@ -8,7 +8,7 @@ so the two never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stance.errors import StanceError
 from stance.evaluation.metrics import metric_key
@@ -24,6 +24,8 @@ class RunRecord:
     model_dir: str
     metrics: dict[str, float]
     start_time: int
+    params: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
 
     def provenance(self, split: str) -> str:
         """gold if the run was scored on gold labels for ``split``, else weak."""
@@ -67,7 +69,8 @@ def latest_runs(experiment: str = EXPERIMENT, run_ids: list[str] | None = None) 
             continue
         seen.add(name)
         records.append(RunRecord(run.info.run_id, name, run.data.tags.get("model_uri", ""),
-                                 run.data.tags.get("model_dir", ""), dict(run.data.metrics), run.info.start_time))
+                                 run.data.tags.get("model_dir", ""), dict(run.data.metrics), run.info.start_time,
+                                 dict(run.data.params), dict(run.data.tags)))
     if not records:
         raise StanceError(f"experiment {experiment!r} has no finished runs; run `make train` first")
     return sorted(records, key=lambda r: r.start_time)

@@ -102,21 +102,3 @@ def reliability(probabilities: np.ndarray, gold: np.ndarray, bins: int = 10) -> 
         if inside.any():
             rows.append((float(confidence[inside].mean()), float(correct[inside].mean()), int(inside.sum())))
     return rows
-
-
-def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
-    logits = np.log(np.clip(probabilities, 1e-12, 1.0)) / temperature
-    logits -= logits.max(axis=1, keepdims=True)
-    scaled = np.exp(logits)
-    return scaled / scaled.sum(axis=1, keepdims=True)
-
-
-def fit_temperature(probabilities: np.ndarray, gold: np.ndarray) -> float:
-    """The temperature minimising negative log-likelihood (grid search; fitted on dev only)."""
-    grid = np.exp(np.linspace(np.log(0.05), np.log(20), 400))
-
-    def nll(t: float) -> float:
-        scaled = apply_temperature(probabilities, t)
-        return float(-np.mean(np.log(np.clip(scaled[np.arange(len(gold)), gold], 1e-12, 1.0))))
-
-    return float(min(grid, key=nll))

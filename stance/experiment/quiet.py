@@ -48,10 +48,16 @@ def quiet_training(log_path: Path) -> Iterator[Path]:
 
 
 def _disable_progress_bars():
-    """Turn off datasets' per-map progress bars; returns a function that turns them back on."""
-    try:
-        from datasets.utils import logging as datasets_logging
-    except ImportError:
-        return lambda: None
+    """Turn off datasets' and transformers' progress bars (per map, per checkpoint written);
+    returns a function that turns them back on."""
+    from datasets.utils import logging as datasets_logging
+    from transformers.utils import logging as transformers_logging
+
     datasets_logging.disable_progress_bar()
-    return datasets_logging.enable_progress_bar
+    transformers_logging.disable_progress_bar()
+
+    def restore() -> None:
+        datasets_logging.enable_progress_bar()
+        transformers_logging.enable_progress_bar()
+
+    return restore

@@ -93,6 +93,11 @@ def _log_split(model: StanceModel, evaluation: EvalSet, name: str) -> dict[str, 
     probabilities = model.predict_proba(evaluation.texts, evaluation.contexts)
     predicted = [model.labels[i] for i in probabilities.argmax(axis=1)]
     scored = metrics.scores(evaluation.labels, predicted)
+    for target in model.thresholds:  # what the precision-first decisions give on this split
+        decided = model.predict(evaluation.texts, evaluation.contexts, min_precision=float(target))
+        at = metrics.scores(evaluation.labels, decided)
+        scored.update({f"{k}_at_p{target}_{label}": at[f"{k}_{label}"] for label in model.thresholds[target]
+                       for k in ("precision", "recall")})
     mlflow.log_metrics({metrics.metric_key(evaluation.split, evaluation.provenance, k): v for k, v in scored.items()})
     mlflow.log_text(metrics.report(evaluation.labels, predicted), f"{prefix}_report.txt")
     matrix = metrics.confusion(evaluation.labels, predicted)
@@ -129,11 +134,16 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None,
             mlflow.log_params(to_flat_params(config))
             mlflow.log_params({"n_train_rows": len(train), "context_claims_used": prepared.options.context_claims,
                                "n_train_gold_rows": sum(p == "gold" for p in column(train, "provenance"))})
-        model = fit_model(config, train, evaluation_set(data, "dev", corpora), prepared.options.context_claims,
+        dev = evaluation_set(data, "dev", corpora)
+        model = fit_model(config, train, dev, prepared.options.context_claims,
                           epoch_callback=(lambda epoch, values: mlflow.log_metrics(values, step=epoch)) if main else None)
         if not main:
             return None
         mlflow.log_metric("fit_seconds", time.perf_counter() - started)
+        if dev.provenance == "gold":  # calibrated on gold only: weak labels would teach the lexicon's confidence
+            model.calibrate(dev.texts, dev.labels, dev.contexts)
+        mlflow.log_metric("temperature", model.temperature)
+        mlflow.log_dict(model.thresholds, "precision_thresholds.json")
         results = {}
         for split in ("dev", "test"):
             evaluation = evaluation_set(data, split, corpora)

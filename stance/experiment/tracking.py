@@ -8,6 +8,7 @@ unpickles anything.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -20,6 +21,8 @@ PYFUNC_CODE = paths.PACKAGE_DIR / "inference" / "pyfunc.py"
 def configure(experiment: str | None = None) -> None:
     import mlflow
 
+    # one progress bar per downloaded or logged artifact buries the output of train and eval
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     mlflow.set_tracking_uri(paths.tracking_uri())
     if experiment:
         mlflow.set_experiment(experiment)

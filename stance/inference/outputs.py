@@ -79,15 +79,23 @@ def render_html(articles, predictions) -> str:
 RENDERERS = {"table": render_table, "jsonl": render_jsonl, "csv": render_csv, "html": render_html}
 
 
-def write_output(content: str, output: str | None) -> None:
+def check_output(output: str | None) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
     if output is None or output == "-":
-        sys.stdout.write(content)
         return
     path = Path(output)
     if path.is_dir():
         raise StanceError(f"{output}: is a directory; give a file name, e.g. {path / 'predictions.jsonl'}")
     if not path.parent.exists():
         raise StanceError(f"{output}: directory {path.parent} does not exist")
+
+
+def write_output(content: str, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(content)
+        return
+    check_output(output)
+    path = Path(output)
     handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp")
     try:
         with handle:

@@ -21,6 +21,7 @@ from stance.claims.speaker import find_speaker
 from stance.errors import StanceError
 from stance.models import StanceModel, load_model
 from stance.models.base import META_FILE
+from stance.models.calibration import decide
 from stance.records import ClaimRecord, Speaker
 
 MLFLOW_SCHEMES = ("runs:/", "models:/", "mlflow-artifacts:", "dbfs:/", "s3://", "gs://")
@@ -47,9 +48,14 @@ class Predictor:
         return self.predict_articles([text], ids=[article_id], progress=False)[0]
 
     def predict_articles(self, texts: Sequence[str], ids: Sequence[str] | None = None, progress: bool = True,
-                         batch_claims: int = 4096) -> list[list[ClaimRecord]]:
+                         batch_claims: int = 4096, min_precision: float | None = None) -> list[list[ClaimRecord]]:
         """Claims of every article, predicted in large batches that span articles, so the model can
-        sort many claims by length (little padding) and Python overhead per claim stays small."""
+        sort many claims by length (little padding) and Python overhead per claim stays small.
+
+        ``min_precision`` (e.g. 0.9) labels a claim ACCUSATION or DENIAL only when its probability
+        clears the threshold that reached that precision on dev (see ``stance.models.calibration``).
+        """
+        thresholds = self.model.thresholds_for(min_precision)  # fail before any work if unknown
         ids = [str(i) for i in range(len(texts))] if ids is None else list(ids)
         segmented = [segment(text) for text in texts]
         flat = [(a, i) for a, claims in enumerate(segmented) for i in range(len(claims))]
@@ -60,9 +66,10 @@ class Predictor:
             claim_texts = [segmented[a][i].text for a, i in chunk]
             contexts = [context_of(segmented[a], i, self.context_claims) for a, i in chunk]
             probabilities = self.model.predict_proba(claim_texts, contexts)
-            for (a, i), row in zip(chunk, probabilities):
+            decided = decide(probabilities, self.labels, thresholds)
+            for (a, i), row, label in zip(chunk, probabilities, decided):
                 claim = segmented[a][i]
-                best = int(row.argmax())
+                best = self.labels.index(label)
                 found = find_speaker(claim.text)
                 speaker = None
                 if found:

@@ -1,15 +1,18 @@
-"""Self-agreement of the gold labels: a blind second labelling of a random 10% of each
-batch (stance/labelling/relabel/) against the first (stance/labelling/gold/)."""
+"""Agreement of the gold labels: a blind second labelling of a random share of each batch
+(10% in round 1, 6% in round 2; stance/labelling/relabel/) against the first
+(stance/labelling/gold/), by a different annotator session."""
 
 from __future__ import annotations
 
+import csv
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from stance.labelling.store import GOLD_DIR, RELABEL_DIR, read_directory
+from stance.labelling.store import read_directory
+from stance.paths import BATCH_REGISTRY, GOLD_DIR, RELABEL_DIR
 from stance.labels import LABELS
 
 
@@ -21,8 +24,16 @@ class Agreement:
     kappa: float
 
 
-def agreement(gold_dir: Path = GOLD_DIR, relabel_dir: Path = RELABEL_DIR) -> tuple[list[Agreement], Agreement, Counter]:
-    """Per-batch and overall agreement, plus a Counter of (first, second) label pairs."""
+def guideline_versions(registry: Path = BATCH_REGISTRY) -> dict[str, str]:
+    """batch -> the guideline version it was labelled under (stance/labelling/batches.tsv)."""
+    with open(registry, encoding="utf-8", newline="") as handle:
+        return {row["batch"]: row["guidelines"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def agreement(gold_dir: Path = GOLD_DIR, relabel_dir: Path = RELABEL_DIR,
+              registry: Path = BATCH_REGISTRY) -> tuple[list[Agreement], list[Agreement], Counter]:
+    """Per-batch agreement, then one row per guideline version and overall, plus a Counter of
+    (first, second) label pairs."""
     first = {label.key: label for label in read_directory(gold_dir)}
     pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for second in read_directory(relabel_dir):
@@ -36,5 +47,10 @@ def agreement(gold_dir: Path = GOLD_DIR, relabel_dir: Path = RELABEL_DIR) -> tup
         return Agreement(name, len(items), sum(x == y for x, y in items) / len(items), kappa)
 
     per_batch = [summarise(batch, items) for batch, items in sorted(pairs.items())]
+    versions = guideline_versions(registry)
+    by_version: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for batch, items in pairs.items():
+        by_version[versions.get(batch, "?")].extend(items)
     everything = [pair for items in pairs.values() for pair in items]
-    return per_batch, summarise("all", everything), Counter(everything)
+    totals = [summarise(f"guidelines {v}", items) for v, items in sorted(by_version.items())]
+    return per_batch, [*totals, summarise("all", everything)], Counter(everything)

@@ -21,6 +21,7 @@ from stance.claims.segment import DEFAULT_CONTEXT_CLAIMS
 from stance.coerce import from_dict
 from stance.errors import StanceError
 from stance.labels import LABELS
+from stance.models import calibration
 
 META_FILE = "stance_model.json"
 FORMAT_VERSION = 1
@@ -31,6 +32,7 @@ class StanceModel(ABC):
 
     type_name: ClassVar[str]
     Params: ClassVar[type]  # a dataclass of hyperparameters
+    fitted_attribute: ClassVar[str | None]  # set by fit/load; None: nothing to learn (rule-based)
 
     def __init__(self, params: Any = None, seed: int = 13, labels: Sequence[str] = LABELS, context_claims: int = DEFAULT_CONTEXT_CLAIMS):
         self.params = params if params is not None else self.Params()
@@ -38,6 +40,8 @@ class StanceModel(ABC):
         self.labels = tuple(labels)
         self.context_claims = context_claims  # how many preceding claims form the context at prediction time
         self.epoch_callback = None  # iterative models call it with (epoch, metrics) during fit
+        self.temperature = 1.0  # fitted on dev by calibrate(); 1.0 = the classifier's own probabilities
+        self.thresholds: dict[str, dict[str, float]] = {}  # precision target -> label -> threshold
 
     @classmethod
     def params_from_dict(cls, values: dict[str, Any], where: str = "params") -> Any:
@@ -49,13 +53,51 @@ class StanceModel(ABC):
         """Learn from claims and their label names; ``dev`` (texts, labels, contexts) may guide model selection."""
 
     @abstractmethod
-    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
-        """An (n, len(labels)) array of probabilities, columns in ``self.labels`` order."""
+    def _predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+        """The classifier's own (uncalibrated) probabilities, columns in ``self.labels`` order."""
 
-    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[str]:
+    def is_fitted(self) -> bool:
+        return self.fitted_attribute is None or getattr(self, self.fitted_attribute, None) is not None
+
+    def _require_fitted(self) -> None:
+        if not self.is_fitted():
+            raise StanceError(f"the {self.type_name} model is not trained or loaded: call fit() first, "
+                              "or load a saved model with stance.load()")
+
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+        """An (n, len(labels)) array of calibrated probabilities, columns in ``self.labels`` order."""
+        self._require_fitted()
+        probabilities = self._predict_proba(texts, contexts)
+        if self.temperature == 1.0 or not len(probabilities):
+            return probabilities
+        return calibration.apply_temperature(probabilities, self.temperature)
+
+    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None,
+                min_precision: float | None = None) -> list[str]:
+        """Labels: the most probable, or with ``min_precision`` only stance labels whose probability
+        clears the threshold that reached that precision on dev (see ``stance.models.calibration``)."""
         if len(texts) == 0:
             return []
-        return [self.labels[i] for i in self.predict_proba(texts, contexts).argmax(axis=1)]
+        return calibration.decide(self.predict_proba(texts, contexts), self.labels, self.thresholds_for(min_precision))
+
+    def thresholds_for(self, min_precision: float | None) -> dict[str, float] | None:
+        if min_precision is None:
+            return None
+        key = f"{min_precision:g}"
+        if key not in self.thresholds:
+            known = ", ".join(self.thresholds) or "none (the model was saved without calibration)"
+            raise StanceError(f"no decision thresholds for precision {key}; this model has: {known}")
+        return self.thresholds[key]
+
+    def calibrate(self, texts: Sequence[str], labels: Sequence[str], contexts: Sequence[str] | None = None) -> None:
+        """Fit the temperature and the precision thresholds on (gold dev) claims; saved with the model."""
+        if not len(texts):
+            return
+        raw = self._predict_proba(texts, contexts)
+        gold = np.array([self.labels.index(label) for label in labels])
+        self.temperature = calibration.fit_temperature(raw, gold)
+        self.thresholds = calibration.precision_thresholds(
+            calibration.apply_temperature(raw, self.temperature), gold, self.labels)
 
     # optional capabilities, used by benchmarks (no caller branches on model type) --------
     def inference_variants(self) -> dict[str, StanceModel]:
@@ -69,11 +111,13 @@ class StanceModel(ABC):
 
     # persistence -------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
+        self._require_fitted()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self._save_weights(directory)
         meta = {"format_version": FORMAT_VERSION, "type": self.type_name, "labels": list(self.labels),
-                "params": asdict(self.params), "seed": self.seed, "context_claims": self.context_claims}
+                "params": asdict(self.params), "seed": self.seed, "context_claims": self.context_claims,
+                "temperature": self.temperature, "thresholds": self.thresholds}
         (directory / META_FILE).write_text(json.dumps(meta, indent=2))
         return directory
 
@@ -87,6 +131,8 @@ class StanceModel(ABC):
         model = model_type(model_type.params_from_dict(meta["params"], f"{directory / META_FILE}: params"),
                            seed=meta.get("seed", 13), labels=meta["labels"],
                            context_claims=meta.get("context_claims", DEFAULT_CONTEXT_CLAIMS))
+        model.temperature = float(meta.get("temperature", 1.0))
+        model.thresholds = meta.get("thresholds", {})
         model._load_weights(directory)
         return model
 

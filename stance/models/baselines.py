@@ -32,13 +32,15 @@ class MajorityModel(StanceModel):
 
     type_name = "majority"
     Params = NoParams
+    fitted_attribute = "priors"
+    priors = None
 
     def fit(self, texts, labels, contexts=None, dev=None):
         counts = Counter(labels)
         self.priors = np.array([counts[name] for name in self.labels], dtype=float) / max(1, len(labels))
         return self
 
-    def predict_proba(self, texts, contexts=None):
+    def _predict_proba(self, texts, contexts=None):
         return np.tile(self.priors, (len(texts), 1))
 
     def _save_weights(self, directory: Path) -> None:
@@ -58,11 +60,12 @@ class LexiconModel(StanceModel):
 
     type_name = "lexicon"
     Params = LexiconParams
+    fitted_attribute = None
 
     def fit(self, texts, labels, contexts=None, dev=None):
         return self
 
-    def predict_proba(self, texts, contexts=None):
+    def _predict_proba(self, texts, contexts=None):
         rest = (1.0 - self.params.confidence) / (len(self.labels) - 1)
         probabilities = np.full((len(texts), len(self.labels)), rest)
         for row, text in enumerate(texts):
@@ -96,6 +99,8 @@ class _TfidfModel(StanceModel):
     """Word and character n-gram TF-IDF features feeding a linear classifier."""
 
     Params = TfidfParams
+    fitted_attribute = "pipeline"
+    pipeline = None
 
     def _classifier(self):
         raise NotImplementedError
@@ -118,7 +123,7 @@ class _TfidfModel(StanceModel):
                 del vectorizer.stop_words_
         return self
 
-    def predict_proba(self, texts: Sequence[str], contexts=None) -> np.ndarray:
+    def _predict_proba(self, texts: Sequence[str], contexts=None) -> np.ndarray:
         probabilities = np.zeros((len(texts), len(self.labels)))
         if len(texts):
             probabilities[:, self._columns_for(self.pipeline.classes_)] = self.pipeline.predict_proba(list(texts))

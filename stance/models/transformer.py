@@ -109,6 +109,7 @@ def class_weights(labels: Sequence[int], n_classes: int, scheme: str) -> np.ndar
 class TransformerModel(StanceModel):
     type_name = "transformer"
     Params = TransformerParams
+    fitted_attribute = "network"
 
     def __init__(self, params=None, seed=13, labels=None, context_claims=DEFAULT_CONTEXT_CLAIMS):
         from stance.labels import LABELS
@@ -183,6 +184,7 @@ class TransformerModel(StanceModel):
         quantized = TransformerModel(dataclasses.replace(self.params, quantize_int8=True), self.seed, self.labels,
                                      self.context_claims)
         quantized.network, quantized.tokenizer = self.network, self.tokenizer
+        quantized.temperature, quantized.thresholds = self.temperature, self.thresholds
         return {} if self.params.quantize_int8 else {"int8": quantized}
 
     def forward_pass(self, texts, contexts=None):
@@ -207,11 +209,9 @@ class TransformerModel(StanceModel):
             index = order[offset : offset + self.params.eval_batch_size]
             yield index, self.tokenizer.pad({k: [encoded[k][i] for i in index] for k in keys}, return_tensors="pt")
 
-    def predict_proba(self, texts, contexts=None):
+    def _predict_proba(self, texts, contexts=None):
         import torch
 
-        if self.network is None:
-            raise StanceError("the transformer model is not trained or loaded")
         probabilities = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         if not len(texts):
             return probabilities
