@@ -20,16 +20,19 @@ def cmd_train(args: argparse.Namespace) -> None:
     from stance.experiment.distributed import is_main_process
     from stance.experiment.quiet import quiet_training
     from stance.experiment.run import run_experiment
+    from stance.experiment.tracking import experiment_for, suite_parent_run
 
     config_paths = args.configs or suite_configs(args.suite)
     configs = [load_config(p) for p in config_paths]  # validate all before spending time on any
     models_dir = Path(args.models) if args.models else paths.models_dir()
     data_dir = Path(args.data) if args.data else None
     summaries = []
-    with quiet_training(paths.project_root() / "artifacts" / "train.log") as log:
+    experiment = experiment_for(None if args.configs else args.suite)
+    with quiet_training(paths.project_root() / "artifacts" / "train.log") as log, \
+            suite_parent_run(experiment, None if args.configs else args.suite):
         for number, config in enumerate(configs, start=1):
             print(f"[{number}/{len(configs)}] {config.name:<28}", end=" ", flush=True)
-            summary = run_experiment(config, data_dir, models_dir)
+            summary = run_experiment(config, data_dir, models_dir, experiment)
             if summary is None:  # not process 0 of a distributed launch
                 continue
             print(f"{summary.dev_prefix} macro-F1 {summary.dev['macro_f1']:.3f}  ({summary.seconds:.0f}s)", flush=True)

@@ -88,3 +88,22 @@ def test_interrupted_session_keeps_saved_labels(tmp_path):
     with pytest.raises(EOFError):
         annotate([ARTICLE], out, "manual", ask=ask, show=lambda _: None)
     assert [g.label for g in read_labels(out)] == ["NEUTRAL_REPORT"]
+
+
+def test_round2_training_selection_mixes_strata_without_repeats():
+    from stance.claims.segment import segment
+    from stance.labelling.selection import ClaimScore, SelectedClaim, training_claims
+    from stance.records import Article
+
+    text = " ".join(f"Claim {i} was said." if i % 3 else f"Officials refused entry to group {i}." for i in range(60))
+    article = Article("toy:1", "toy", "train", text)
+    candidates = [SelectedClaim(article, c, i) for i, c in enumerate(segment(text))]
+    scores = {(article.id, c.claim.start): ClaimScore(margin=(c.index % 7) / 7, disagrees=c.index % 5 == 0)
+              for c in candidates}
+    chosen = training_claims(candidates, scores, n=30, seed=1)
+    assert len(chosen) == 30 and len({(s.article.id, s.claim.start) for _, s in chosen}) == 30
+    strata = [name for name, _ in chosen]
+    assert strata.count("hard-negative") == 9 and strata.count("uncertain") == 9 and strata.count("random") == 12
+    uncertain = [s for name, s in chosen if name == "uncertain"]
+    assert all(scores[(article.id, s.claim.start)].disagrees for s in uncertain[:3])  # disagreements first
+    assert chosen == training_claims(candidates, scores, n=30, seed=1)  # reproducible

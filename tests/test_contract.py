@@ -9,7 +9,9 @@ from stance.labels import LABELS
 from stance.models import MODEL_TYPES, load_model, model_class
 
 # the smallest settings that still train: the contract, not the quality, is under test
-PARAMS = {"transformer": {"epochs": 1, "max_length": 32, "batch_size": 8, "eval_batch_size": 16}}
+PARAMS = {"transformer": {"epochs": 1, "max_length": 32, "batch_size": 8, "eval_batch_size": 16},
+          "ensemble": {"members": [{"type": "tfidf-logreg"}, {"type": "tfidf-logreg", "params": {"C": 1.0}},
+                                   {"type": "lexicon"}]}}
 
 
 @pytest.fixture(scope="module", params=sorted(MODEL_TYPES))

@@ -2,8 +2,8 @@
 
     python experiments/device/import_runs.py /work/.device/.../results.jsonl
 
-Each result becomes a run in the experiment named after its suite (``stance-sweep``,
-``stance-learning-curve``) with the config's params, the dev/test metrics computed here by
+Each result becomes a child run of one parent run per suite, in the suite's experiment
+(``stance-sweep``, ``stance-learning-curve``), with the config's params, the dev/test metrics computed here by
 ``stance.evaluation.metrics`` from the returned probabilities, the per-claim predictions
 in the same format as ``make train`` runs (so ``make eval`` code reads them), and tags
 saying where it ran. No model is saved (the weights stayed on the GPU machine).
@@ -22,21 +22,17 @@ import mlflow
 from stance import paths
 from stance.evaluation import metrics
 from stance.experiment.config import load_config, to_flat_params
-from stance.experiment.tracking import configure
+from stance.experiment.tracking import experiment_for, suite_parent_run
 from stance.labels import LABELS
 
 CARRY = paths.project_root() / ".device-carry"
 
 
-def experiment_name(suite: str) -> str:
-    return f"stance-{suite}"
-
-
 def log_result(result: dict, payload: dict) -> str:
+    """One child run of the suite's parent run (the caller opens it)."""
     rows = payload["rows"]
-    configure(experiment_name(result["suite"]))
     config = load_config(paths.project_root() / result["path"])
-    with mlflow.start_run(run_name=result["name"]) as run:
+    with mlflow.start_run(run_name=result["name"], nested=True) as run:
         mlflow.set_tags({"config_name": result["name"], "config_path": result["path"], "suite": result["suite"],
                          "device": result["device"], "data_fingerprint": payload["fingerprint"],
                          "trained_by": "experiments/device/run.py"})
@@ -68,10 +64,12 @@ def main() -> None:
     args = parser.parse_args()
     with gzip.open(CARRY / "data.json.gz", "rt", encoding="utf-8") as handle:
         payload = json.load(handle)
-    for line in args.results.read_text(encoding="utf-8").splitlines():
-        result = json.loads(line)
-        run_id = log_result(result, payload)
-        print(f"{result['suite']}/{result['name']}: run {run_id}")
+    results = [json.loads(line) for line in args.results.read_text(encoding="utf-8").splitlines()]
+    for suite in dict.fromkeys(r["suite"] for r in results):
+        with suite_parent_run(experiment_for(suite), suite) as parent:
+            mlflow.set_tag("trained_by", "experiments/device/run.py")
+            for result in (r for r in results if r["suite"] == suite):
+                print(f"{suite}/{result['name']}: run {log_result(result, payload)} (parent {parent.info.run_id})")
 
 
 if __name__ == "__main__":

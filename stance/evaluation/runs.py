@@ -64,7 +64,9 @@ def latest_runs(experiment: str = EXPERIMENT, run_ids: list[str] | None = None) 
             raise StanceError(f"run(s) not found or not finished: {', '.join(sorted(missing))}")
     records, seen = [], set()
     for run in runs:
-        name = run.data.tags.get("config_name", run.info.run_name)
+        if "config_name" not in run.data.tags:  # a suite's parent run: it trained nothing itself
+            continue
+        name = run.data.tags["config_name"]
         if not run_ids and name in seen:
             continue
         seen.add(name)

@@ -98,9 +98,25 @@ def _raw_config(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     return _merge(_raw_config(path.parent / base, (*seen, path.resolve())), raw)
 
 
+def _expand_members(raw: dict, path: Path) -> dict:
+    """An ensemble member may name a config (``{config: minilm-gold.yaml, seed: 14}``): its model
+    section is copied in, so the ensemble states a recipe once."""
+    members = raw.get("model", {}).get("params", {}).get("members")
+    if not isinstance(members, list):
+        return raw
+    expanded = []
+    for member in members:
+        if isinstance(member, dict) and "config" in member:
+            model = _raw_config(path.parent / member["config"]).get("model", {})
+            member = {"type": model.get("type"), "params": model.get("params", {}),
+                      **{k: v for k, v in member.items() if k != "config"}}
+        expanded.append(member)
+    return _merge(raw, {"model": {"params": {"members": expanded}}})
+
+
 def load_config(path: str | Path) -> ExperimentConfig:
     path = Path(path)
-    raw = _raw_config(path)
+    raw = _expand_members(_raw_config(path), path)
     config = from_dict(ExperimentConfig, raw, str(path))
     config = dataclasses.replace(config, path=str(path))
     _validate(config, str(path))

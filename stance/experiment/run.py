@@ -113,8 +113,9 @@ def _log_split(model: StanceModel, evaluation: EvalSet, name: str) -> dict[str, 
     return scored
 
 
-def run_experiment(config: ExperimentConfig, data_dir: Path | None = None,
-                   models_dir: Path | None = None) -> RunSummary | None:
+def run_experiment(config: ExperimentConfig, data_dir: Path | None = None, models_dir: Path | None = None,
+                   experiment: str | None = None) -> RunSummary | None:
+    """One MLflow run (a child run when a parent, e.g. a sweep's, is active) in ``experiment``."""
     import mlflow
 
     from stance.experiment.tracking import EXPERIMENT, configure, git_commit, log_stance_model
@@ -123,10 +124,11 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None,
     prepared = data_for(config, data_dir)
     data, corpora = prepared.data, config.data.corpora
     main = is_main_process()
-    if main:
-        configure(EXPERIMENT)
+    if main and mlflow.active_run() is None:
+        configure(experiment or EXPERIMENT)
     started = time.perf_counter()
-    with mlflow.start_run(run_name=config.name) if main else nullcontext() as run:
+    nested = main and mlflow.active_run() is not None
+    with mlflow.start_run(run_name=config.name, nested=nested) if main else nullcontext() as run:
         train = training_rows(data, selection(config))
         if main:
             mlflow.set_tags({"config_name": config.name, "config_path": config.path, "git_commit": git_commit(),

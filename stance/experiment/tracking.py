@@ -8,13 +8,25 @@ unpickles anything.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import os
 import subprocess
 from pathlib import Path
 
 from stance import paths
 
-EXPERIMENT = "stance"
+EXPERIMENT = "stance"  # the model comparison that `make eval` reads
+EVALUATION_EXPERIMENT = "stance-evaluation"  # one run per `make eval`
+
+
+def experiment_for(suite: str | None) -> str:
+    """Where a suite's runs go: recipe studies (the sweep, the learning curve) get an experiment of
+    their own, so they never compete with the model comparison for the champion."""
+    return f"stance-{suite}" if suite in STUDY_SUITES else EXPERIMENT
+
+
+STUDY_SUITES = ("sweep", "learning-curve")
 PYFUNC_CODE = paths.PACKAGE_DIR / "inference" / "pyfunc.py"
 
 
@@ -51,3 +63,19 @@ def log_stance_model(model_dir: Path, name: str = "model") -> str:
         input_example=example,
     )
     return info.model_uri
+
+
+@contextlib.contextmanager
+def suite_parent_run(experiment: str, suite: str | None):
+    """A parent MLflow run holding a study suite's runs as children (nothing for other suites)."""
+    from stance.experiment.distributed import is_main_process
+
+    if suite not in STUDY_SUITES or not is_main_process():
+        yield None
+        return
+    import mlflow
+
+    configure(experiment)
+    with mlflow.start_run(run_name=f"{suite}-{datetime.date.today().isoformat()}") as parent:
+        mlflow.set_tags({"suite": suite, "git_commit": git_commit()})
+        yield parent

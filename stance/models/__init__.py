@@ -17,6 +17,7 @@ MODEL_TYPES: dict[str, str] = {
     "tfidf-logreg": "stance.models.baselines:TfidfLogRegModel",
     "tfidf-linearsvc": "stance.models.baselines:TfidfLinearSVCModel",
     "transformer": "stance.models.transformer:TransformerModel",
+    "ensemble": "stance.models.ensemble:EnsembleModel",
 }
 
 

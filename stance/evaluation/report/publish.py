@@ -12,7 +12,6 @@ from stance.evaluation.report.compute import Evaluation
 from stance.evaluation.report.render import model_card
 
 REGISTERED_MODEL = "stance"
-EVAL_EXPERIMENT = "stance-evaluation"
 
 
 def write_model_cards(evaluation: Evaluation, fingerprint: str) -> None:
@@ -27,10 +26,10 @@ def publish(evaluation: Evaluation, fingerprint: str, files: list[Path]) -> str 
     """Log the evaluation run and register the champion; returns the registered version."""
     import mlflow
 
-    from stance.experiment.tracking import configure
+    from stance.experiment.tracking import EVALUATION_EXPERIMENT, configure
 
     champion = evaluation.champion.item.run
-    configure(EVAL_EXPERIMENT)
+    configure(EVALUATION_EXPERIMENT)
     with mlflow.start_run(run_name=f"evaluation-{dt.date.today().isoformat()}"):
         mlflow.set_tags({"champion": champion.name, "champion_run_id": champion.run_id,
                          "runs": ",".join(r.item.run.run_id for r in evaluation.results), "data_fingerprint": fingerprint})

@@ -16,10 +16,11 @@ import numpy as np
 from stance.evaluation import stats
 from stance.evaluation.report.compute import BOOTSTRAP_SAMPLES, SEED, Predictions, gather
 from stance.evaluation.runs import RunRecord, latest_runs
+from stance.experiment.tracking import experiment_for
 from stance.labels import LABELS
 
-SWEEP_EXPERIMENT = "stance-sweep"
-CURVE_EXPERIMENT = "stance-learning-curve"
+SWEEP_EXPERIMENT = experiment_for("sweep")
+CURVE_EXPERIMENT = experiment_for("learning-curve")
 
 
 @dataclass(frozen=True)
