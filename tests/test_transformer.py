@@ -85,3 +85,20 @@ def test_same_seed_same_model():
     first = cls(params, seed=11).fit(TEXTS, LABEL_NAMES).predict_proba(TEXTS)
     second = cls(params, seed=11).fit(TEXTS, LABEL_NAMES).predict_proba(TEXTS)
     np.testing.assert_array_equal(first, second)
+
+
+def test_inference_variants_agree_with_pytorch(tiny_transformer):
+    """int8 PyTorch and (when installed) ONNX Runtime fp32/int8 give the same labels on these claims."""
+    texts = ["The Pentagon strongly denied the accusations.", "Russia accused the US of lying.", "Rain is expected."]
+    reference = tiny_transformer.predict_proba(texts)
+    variants = tiny_transformer.inference_variants()
+    assert "int8" in variants
+    for name, variant in variants.items():
+        probabilities = variant.predict_proba(texts)
+        tolerance = 1e-4 if name == "onnx" else 0.05  # fp32 ONNX reproduces PyTorch; int8 approximates it
+        assert abs(probabilities - reference).max() < tolerance, name
+
+
+def test_inference_cost_counts_encoder_flops(tiny_transformer):
+    cost = tiny_transformer.inference_cost(["The Pentagon strongly denied the accusations."])
+    assert cost["tokens_per_claim"] > 5 and 0.01 < cost["gflop_per_claim"] < 1.0

@@ -109,6 +109,11 @@ class StanceModel(ABC):
         or None when the model has no separable encoder (benchmarks time it against end to end)."""
         return None
 
+    def inference_cost(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> dict[str, float] | None:
+        """Mean ``tokens_per_claim`` and ``gflop_per_claim`` of the forward pass over ``texts``, or None
+        when the model has no meaningful FLOP count (benchmarks derive the machine's ceiling from it)."""
+        return None
+
     # persistence -------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
         self._require_fitted()

@@ -70,6 +70,12 @@ class EnsembleModel(StanceModel):
             raise StanceError(f"{missing[0]}: missing ensemble member ({count} expected)")
         self.members = [StanceModel.load(p) for p in paths]
 
+    def inference_cost(self, texts, contexts=None):
+        costs = [member.inference_cost(texts, contexts) for member in self.members]
+        if any(cost is None for cost in costs):
+            return None
+        return {"tokens_per_claim": costs[0]["tokens_per_claim"], "gflop_per_claim": sum(c["gflop_per_claim"] for c in costs)}
+
     def inference_variants(self):
         variants: dict[str, StanceModel] = {}
         per_member = [m.inference_variants() for m in self.members]

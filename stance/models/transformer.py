@@ -49,6 +49,7 @@ class TransformerParams:
     group_by_length: bool = False  # batches of similar length (less padding, faster on CPU); changes sample order
     progress: bool = False  # per-step progress bars while training (off: `make train` prints one line per run)
     quantize_int8: bool = False  # dynamic int8 quantization of Linear layers at inference (CPU)
+    runtime: str = "torch"  # inference runtime: torch | onnx (ONNX Runtime on the CPU; stance.models.onnx_runtime)
 
 
 def resolve_encoder(name: str) -> str:
@@ -168,6 +169,14 @@ class TransformerModel(StanceModel):
 
     # inference ------------------------------------------------------------------------
     def _inference_network(self):
+        if self.params.runtime == "onnx":
+            if getattr(self, "_onnx", None) is None:
+                from stance.models.onnx_runtime import OnnxNetwork
+
+                self._onnx = OnnxNetwork(self.network, int8=self.params.quantize_int8)
+            return self._onnx
+        if self.params.runtime != "torch":
+            raise StanceError(f"model.params.runtime: {self.params.runtime!r} is not one of torch, onnx")
         if not self.params.quantize_int8:
             return self.network
         if getattr(self, "_quantized", None) is None:
@@ -181,11 +190,24 @@ class TransformerModel(StanceModel):
         return self._quantized
 
     def inference_variants(self):
-        quantized = TransformerModel(dataclasses.replace(self.params, quantize_int8=True), self.seed, self.labels,
-                                     self.context_claims)
-        quantized.network, quantized.tokenizer = self.network, self.tokenizer
-        quantized.temperature, quantized.thresholds = self.temperature, self.thresholds
-        return {} if self.params.quantize_int8 else {"int8": quantized}
+        """int8 PyTorch, and ONNX Runtime fp32 / int8 when onnxruntime is installed (same weights)."""
+        options = {"int8": {"quantize_int8": True}}
+        try:
+            import onnxruntime  # noqa: F401
+        except ImportError:
+            pass
+        else:
+            options.update({"onnx": {"runtime": "onnx"}, "onnx-int8": {"runtime": "onnx", "quantize_int8": True}})
+        variants = {}
+        for name, changes in options.items():
+            if all(getattr(self.params, k) == v for k, v in changes.items()):
+                continue
+            variant = TransformerModel(dataclasses.replace(self.params, **changes), self.seed, self.labels,
+                                       self.context_claims)
+            variant.network, variant.tokenizer = self.network, self.tokenizer
+            variant.temperature, variant.thresholds = self.temperature, self.thresholds
+            variants[name] = variant
+        return variants
 
     def forward_pass(self, texts, contexts=None):
         import torch
@@ -199,6 +221,15 @@ class TransformerModel(StanceModel):
                     network(**batch)
 
         return run
+
+    def inference_cost(self, texts, contexts=None):
+        """Matmul FLOPs of a BERT-style encoder: per layer and token, 2*(4h^2 + 2*h*ffn) for the
+        projections and 4*h*L for attention over L tokens; the classifier head is negligible."""
+        config = self.network.config
+        lengths = np.array([len(ids) for ids in self._encode_safely(texts, contexts)["input_ids"]])
+        h, ffn, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
+        per_claim = layers * (2 * (4 * h * h + 2 * h * ffn) * lengths + 4 * h * lengths**2)
+        return {"tokens_per_claim": float(lengths.mean()), "gflop_per_claim": float(per_claim.mean() / 1e9)}
 
     def length_sorted_batches(self, texts, contexts) -> Iterator[tuple[np.ndarray, dict]]:
         """(row indices, padded tensors) batches of similar length: little padding, one tokenizer call."""
