@@ -75,7 +75,7 @@ def _load_pretrained(source: str, num_labels: int | None = None):
     from transformers.utils import logging as hf_logging
 
     try:
-        verbosity = hf_logging.get_verbosity()
+        verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
         hf_logging.set_verbosity_error()  # "newly initialised classifier weights" is expected here
         hf_logging.disable_progress_bar()
         kwargs = {"num_labels": num_labels} if num_labels else {}
@@ -90,7 +90,8 @@ def _load_pretrained(source: str, num_labels: int | None = None):
         raise StanceError(f"cannot load encoder {source!r}: {hint} ({type(exc).__name__})") from None
     finally:
         hf_logging.set_verbosity(verbosity)
-        hf_logging.enable_progress_bar()
+        if bars:  # restore, do not force: a caller (make train) may have turned them off
+            hf_logging.enable_progress_bar()
     return model, tokenizer
 
 
