@@ -275,7 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     spark.add_argument("--buckets", type=int, metavar="N", help="hash buckets of article ids, the unit of "
                        "resumption (default: 64; keep it for reruns into the same output)")
     spark.add_argument("--buckets-per-job", type=int, metavar="N",
-                       help="buckets written per Spark job; a failure loses at most one job (default: 8)")
+                       help="buckets written per Spark job; a failure loses at most one job's work "
+                            "(default: automatic, at most 8 jobs, each of at least 20,000 articles when the "
+                            "input has that many: a small input is one job)")
     spark.add_argument("--partitions", type=int, metavar="N",
                        help="tasks per job (default: 2 x Spark's default parallelism, i.e. 2 per core)")
     spark.add_argument("--batch-articles", type=int, metavar="N",

@@ -141,6 +141,8 @@ def test_spark_equals_local_engine_and_accounts_for_bad_rows(spark, tiny_model_d
     # another model into the same output is refused
     other = tmp_path / "other-model"
     shutil.copytree(tiny_model_dir, other)
+    meta = json.loads((other / "stance_model.json").read_text())
+    (other / "stance_model.json").write_text(json.dumps({**meta, "seed": meta["seed"] + 1}))
     status, _, err = run_cli(capsys, *argv[:5], str(other), *argv[6:])
     assert status == 2 and err.count("\n") == 1 and "another model" in err
 

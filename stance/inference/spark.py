@@ -34,6 +34,7 @@ pyspark is imported inside functions only: ``import stance.inference.spark`` wor
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -50,11 +51,13 @@ from stance.inference.inputs import MAX_ARTICLE_BYTES, text_problem
 from stance.records import flat_columns
 
 DEFAULT_BUCKETS = 64
-DEFAULT_BUCKETS_PER_JOB = 8
+MAX_JOBS = 8  # automatic --buckets-per-job: at most this many jobs (each one rereads the input) ...
+MIN_JOB_ARTICLES = 20_000  # ... and, when the input allows, at least this many articles per job
 DEFAULT_BATCH_ARTICLES = 256
 STATE_DIR = "_stance"  # inside the output; Spark skips names starting with "_" when reading the dataset
 INPUT_FORMATS = ("auto", "jsonl", "parquet")
 JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
+GLOB_CHARS = "*?[]{}"  # Hadoop path globbing: allowed in inputs, not in the output
 COMPRESSION_SUFFIXES = (".gz", ".bz2", ".deflate", ".zst", ".lz4", ".snappy")
 _INT_COLUMNS = ("claim_index", "start", "end", "speaker_start", "speaker_end", "bucket")
 _JSON_TYPES = {dict: "an object", list: "an array", int: "a number", float: "a number", bool: "a boolean"}
@@ -68,7 +71,7 @@ class SparkOptions:
     master: str | None = None  # None: what spark-submit gave, else local[*]
     input_format: str = "auto"
     buckets: int = DEFAULT_BUCKETS
-    buckets_per_job: int = DEFAULT_BUCKETS_PER_JOB
+    buckets_per_job: int | None = None  # None: automatic (jobs_of)
     partitions: int | None = None  # None: 2 x Spark's default parallelism
     batch_articles: int = DEFAULT_BATCH_ARTICLES
     max_bytes: int = MAX_ARTICLE_BYTES
@@ -299,28 +302,26 @@ def check_paths(options: SparkOptions) -> str:
     """Fail before starting Spark on what can be checked locally; returns the input format."""
     if not options.output:
         raise StanceError("--engine spark writes a Parquet dataset: give its directory with --output DIR")
-    for name in ("buckets", "buckets_per_job", "batch_articles", "max_bytes"):
-        if getattr(options, name) < 1:
+    for name in ("buckets", "buckets_per_job", "partitions", "batch_articles", "max_bytes"):
+        if getattr(options, name) is not None and getattr(options, name) < 1:
             raise StanceError(f"--{name.replace('_', '-')} must be at least 1")
-    if options.partitions is not None and options.partitions < 1:
-        raise StanceError("--partitions must be at least 1")
     formats = set()
     for source in options.inputs:
         if source == "-":
             raise StanceError("the spark engine cannot read stdin; give JSONL or Parquet files")
         if _remote(source):
-            formats.add(_format_of(source))
+            formats.add(_format_of(source) if options.input_format == "auto" else options.input_format)
             continue
-        path = _local(source)
-        if not path.exists():
+        matches = ([Path(m) for m in sorted(glob.glob(str(_local(source))))] if any(c in source for c in GLOB_CHARS)
+                   else [_local(source)] if _local(source).exists() else [])
+        if not matches:
             raise StanceError(f"{source}: no such file or directory")
-        if path.is_dir():
-            found = {_format_of(str(p)) for p in _data_files(path)}
-            if not found:
-                raise StanceError(f"{source}: directory holds no data files")
-            formats |= found
-        else:
-            formats.add(_format_of(source))
+        for path in matches:
+            files = _data_files(path) if path.is_dir() else [path]
+            if not files:
+                raise StanceError(f"{path}: directory holds no data files")
+            if options.input_format == "auto":
+                formats |= {_format_of(str(file)) for file in files}
     if options.input_format != "auto":
         fmt = options.input_format
     elif len(formats) == 1 and None not in formats:
@@ -328,6 +329,9 @@ def check_paths(options: SparkOptions) -> str:
     else:
         raise StanceError("cannot tell the input format from the file names "
                           f"({', '.join(sorted(f or 'unknown' for f in formats))}); give --input-format jsonl|parquet")
+    if any(c in options.output for c in GLOB_CHARS):
+        raise StanceError(f"{options.output}: Spark reads {''.join(GLOB_CHARS)} in paths as wildcards; "
+                          f"choose an output directory name without them")
     if not _remote(options.output):
         out = _local(options.output)
         if out.is_file():
@@ -355,16 +359,15 @@ def _start_session(master: str | None, batch_articles: int):
                 raise StanceError("the spark engine needs a Java runtime (17 or newer): make spark-setup, "
                                   "or apt-get install openjdk-17-jre-headless")
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers run this interpreter
-        builder = SparkSession.builder.appName("stance predict").config("spark.ui.showConsoleProgress", "true")
-        if master:
-            builder = builder.master(master)
+        builder = SparkSession.builder.appName("stance predict")
+        if master:  # not under spark-submit, whose settings we leave alone
+            builder = builder.master(master).config("spark.ui.showConsoleProgress", "true")
         try:
             active = builder.getOrCreate()
         except Exception as exc:
             raise StanceError(f"could not start Spark: {_first_line(exc)}") from None
         active.sparkContext.setLogLevel("WARN")
     active.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_articles))
-    active.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
     return active, started
 
 
@@ -450,13 +453,21 @@ def _error_reasons(spark, output: str, labels, buckets: list[int]) -> Counter:
     return Counter({row.reason: row["count"] for row in rows})
 
 
-def _run_record(options: SparkOptions, model_dir: Path, fmt: str) -> dict:
-    from stance.models.base import META_FILE
+def model_fingerprint(model_dir: Path) -> str:
+    """sha256 over the model directory's file names and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in model_dir.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(model_dir)).encode() + b"\0")
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
+
+def _run_record(options: SparkOptions, model_dir: Path, fmt: str) -> dict:
     inputs = [source if _remote(source) else str(_local(source).resolve()) for source in options.inputs]
-    return {"model": str(model_dir), "model_meta_sha256": hashlib.sha256((model_dir / META_FILE).read_bytes()).hexdigest(),
-            "inputs": json.dumps(sorted(inputs)), "input_format": fmt, "buckets": options.buckets,
-            "max_bytes": options.max_bytes}
+    return {"model": options.model, "model_sha256": model_fingerprint(model_dir), "inputs": json.dumps(sorted(inputs)),
+            "input_format": fmt, "buckets": options.buckets, "max_bytes": options.max_bytes}
 
 
 def _check_run_record(spark, output: str, record: dict) -> None:
@@ -467,10 +478,13 @@ def _check_run_record(spark, output: str, record: dict) -> None:
         spark.createDataFrame([record]).coalesce(1).write.mode("overwrite").json(where)
         return
     before = rows[0].asDict()
-    for key in ("model", "model_meta_sha256", "inputs", "input_format", "buckets", "max_bytes"):
+    names = {"model_sha256": "model", "inputs": "input", "input_format": "input format", "buckets": "--buckets",
+             "max_bytes": "--max-bytes"}
+    for key, name in names.items():
         if str(before.get(key)) != str(record[key]):
-            raise StanceError(f"{output}: was written with another {key.replace('_', ' ')} ({before.get(key)}); "
-                              f"give a new --output directory, or delete this one to start over")
+            shown = before.get("model") if key == "model_sha256" else before.get(key)
+            raise StanceError(f"{output}: was written with another {name} ({shown}); give a new --output "
+                              f"directory, or delete this one to start over")
 
 
 def run(options: SparkOptions, log=print) -> Summary:
@@ -493,8 +507,30 @@ def run(options: SparkOptions, log=print) -> Summary:
             raise StanceError(f"Spark failed: {_first_line(exc)}") from None
         raise
     finally:
-        if started and os.environ.get("STANCE_SPARK_KEEP") is None:
+        if started:
             spark.stop()
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[0, 1, 2, 5, 7, 8] -> '0-2,5,7-8'."""
+    parts, start = [], None
+    for k, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if k + 1 == len(numbers) or numbers[k + 1] != n + 1:
+            parts.append(str(start) if start == n else f"{start}-{n}")
+            start = None
+    return ",".join(parts)
+
+
+def jobs_of(todo: list[int], articles: dict[int, int], buckets_per_job: int | None = None) -> list[list[int]]:
+    """The buckets to label, grouped into Spark jobs. Automatic: at most MAX_JOBS jobs (every job
+    reads the whole input and keeps its buckets' articles), fewer when that leaves a job under
+    MIN_JOB_ARTICLES articles, so a small input runs as one job."""
+    if buckets_per_job is None:
+        per_bucket = max(1, sum(articles[b] for b in todo) // max(1, len(todo)))
+        buckets_per_job = max(-(-len(todo) // MAX_JOBS), -(-MIN_JOB_ARTICLES // per_bucket))
+    return [todo[i:i + buckets_per_job] for i in range(0, len(todo), buckets_per_job)]
 
 
 def _run(spark, options: SparkOptions, fmt: str, model_dir: Path, labels, log) -> Summary:
@@ -502,10 +538,10 @@ def _run(spark, options: SparkOptions, fmt: str, model_dir: Path, labels, log) -
     if context.uiWebUrl:
         log(f"Spark {spark.version} on {context.master}; progress: {context.uiWebUrl}", file=sys.stderr)
     output = options.output
+    articles = _read_articles(spark, options.inputs, fmt, options.buckets)  # checks the columns
     _check_run_record(spark, output, _run_record(options, model_dir, fmt))
     if str(model_dir) not in {Path(f.removeprefix("file:")).as_posix() for f in context.listFiles}:
         context.addFile(str(model_dir), recursive=True)
-    articles = _read_articles(spark, options.inputs, fmt, options.buckets)
 
     started = time.perf_counter()
     wanted = {row.bucket: row["count"] for row in articles.groupBy("bucket").count().collect()}
@@ -518,11 +554,11 @@ def _run(spark, options: SparkOptions, fmt: str, model_dir: Path, labels, log) -
     todo = sorted(set(wanted) - set(done))
     partitions = options.partitions or 2 * context.defaultParallelism
     written = Counts()
-    waves = [todo[i:i + options.buckets_per_job] for i in range(0, len(todo), options.buckets_per_job)]
+    waves = jobs_of(todo, wanted, options.buckets_per_job)
     name, max_bytes, schema = model_dir.name, options.max_bytes, output_ddl(labels)
     for number, wave in enumerate(waves, start=1):
         wave_started = time.perf_counter()
-        context.setJobDescription(f"stance: buckets {wave[0]}..{wave[-1]} ({number}/{len(waves)})")
+        context.setJobDescription(f"stance: buckets {_ranges(wave)} ({number}/{len(waves)})")
         from pyspark.sql import functions as F
 
         labelled = (articles.where(F.col("bucket").isin(wave)).repartition(partitions)
@@ -538,7 +574,7 @@ def _run(spark, options: SparkOptions, fmt: str, model_dir: Path, labels, log) -
         wave_counts = sum(counts.values(), Counts())
         written += wave_counts
         seconds = time.perf_counter() - wave_started
-        log(f"[{number}/{len(waves)}] buckets {','.join(map(str, wave))}: {wave_counts.articles:,} articles, "
+        log(f"[{number}/{len(waves)}] buckets {_ranges(wave)}: {wave_counts.articles:,} articles, "
             f"{wave_counts.claims:,} claims, {wave_counts.failed:,} failed, {seconds:.1f} s "
             f"({wave_counts.claims / seconds:,.0f} claims/s)", file=sys.stderr)
     context.setJobDescription(None)
