@@ -21,8 +21,9 @@ input's, and redoes the others. ``OUT/_stance/run`` records what the output was 
 a rerun with another model, input or bucket count is refused.
 
 Model shipping: the model directory (an MLflow URI is downloaded first) is resolved and
-loaded once on the driver, to fail early, then shipped with ``SparkContext.addFile``, so
-executors need no shared filesystem. A ``mapInArrow`` function loads it once per Python
+loaded once on the driver, to fail early, then zipped and shipped with
+``SparkContext.addArchive`` (``addFile`` refuses local directories on a cluster), so
+executors need no shared filesystem and no MLflow access. A ``mapInArrow`` function loads it once per Python
 worker process (cached in ``_PREDICTORS``; Spark reuses workers) and labels Arrow batches
 of ``--batch-articles`` articles with ``Predictor.predict_articles``, the local engine's
 code. Torch in each worker uses ``spark.task.cpus`` threads (1 by default): one worker per
@@ -34,14 +35,17 @@ pyspark is imported inside functions only: ``import stance.inference.spark`` wor
 
 from __future__ import annotations
 
+import atexit
 import glob
 import hashlib
 import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 import warnings
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -372,7 +376,9 @@ def _start_session(master: str | None, batch_articles: int):
 
 
 def _first_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    java = getattr(exc, "java_exception", None)  # py4j: the Java exception says what went wrong
+    text = str(java.toString()) if java is not None else str(exc)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[0] if lines else type(exc).__name__
 
 
@@ -464,9 +470,28 @@ def model_fingerprint(model_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _run_record(options: SparkOptions, model_dir: Path, fmt: str) -> dict:
+_PACKED: dict[str, Path] = {}  # driver: model fingerprint -> zip shipped to executors
+
+
+def ship_model(context, model_dir: Path, fingerprint: str) -> str:
+    """Ship the model directory to every executor, as a zip archive (``addFile`` takes local
+    directories only with a local master); returns the name executors open it by."""
+    name = f"stance-model-{fingerprint[:16]}.zip"
+    if fingerprint not in _PACKED:
+        folder = Path(tempfile.mkdtemp(prefix="stance-spark-"))
+        atexit.register(shutil.rmtree, folder, True)  # executors may fetch it until the session ends
+        with zipfile.ZipFile(folder / name, "w", zipfile.ZIP_STORED) as archive:  # weights hardly compress
+            for path in sorted(p for p in model_dir.rglob("*") if p.is_file()):
+                archive.write(path, path.relative_to(model_dir))
+        _PACKED[fingerprint] = folder / name
+    if not any(uri.endswith("/" + name) for uri in context.listArchives):
+        context.addArchive(str(_PACKED[fingerprint]))
+    return name
+
+
+def _run_record(options: SparkOptions, fingerprint: str, fmt: str) -> dict:
     inputs = [source if _remote(source) else str(_local(source).resolve()) for source in options.inputs]
-    return {"model": options.model, "model_sha256": model_fingerprint(model_dir), "inputs": json.dumps(sorted(inputs)),
+    return {"model": options.model, "model_sha256": fingerprint, "inputs": json.dumps(sorted(inputs)),
             "input_format": fmt, "buckets": options.buckets, "max_bytes": options.max_bytes}
 
 
@@ -539,9 +564,9 @@ def _run(spark, options: SparkOptions, fmt: str, model_dir: Path, labels, log) -
         log(f"Spark {spark.version} on {context.master}; progress: {context.uiWebUrl}", file=sys.stderr)
     output = options.output
     articles = _read_articles(spark, options.inputs, fmt, options.buckets)  # checks the columns
-    _check_run_record(spark, output, _run_record(options, model_dir, fmt))
-    if str(model_dir) not in {Path(f.removeprefix("file:")).as_posix() for f in context.listFiles}:
-        context.addFile(str(model_dir), recursive=True)
+    fingerprint = model_fingerprint(model_dir)
+    _check_run_record(spark, output, _run_record(options, fingerprint, fmt))
+    name = ship_model(context, model_dir, fingerprint)
 
     started = time.perf_counter()
     wanted = {row.bucket: row["count"] for row in articles.groupBy("bucket").count().collect()}
@@ -555,7 +580,7 @@ def _run(spark, options: SparkOptions, fmt: str, model_dir: Path, labels, log) -
     partitions = options.partitions or 2 * context.defaultParallelism
     written = Counts()
     waves = jobs_of(todo, wanted, options.buckets_per_job)
-    name, max_bytes, schema = model_dir.name, options.max_bytes, output_ddl(labels)
+    max_bytes, schema = options.max_bytes, output_ddl(labels)
     for number, wave in enumerate(waves, start=1):
         wave_started = time.perf_counter()
         context.setJobDescription(f"stance: buckets {_ranges(wave)} ({number}/{len(waves)})")
