@@ -13,10 +13,12 @@ PORT ?= 5001
 # Pinned here, not in pyproject: a bare `torch` would pull a multi-GB CUDA build.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: help setup train eval predict serve test test-all bench ui data clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup spark-setup train eval predict serve test test-all bench ui data clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  variables: ARTICLE=$(ARTICLE) MODEL=$(MODEL) FORMAT=$(FORMAT) SUITE=$(SUITE) SERVE_MODEL=$(SERVE_MODEL)"
 
 $(STAMP): pyproject.toml
@@ -27,6 +29,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the package (CPU torch)
+
+spark-setup: $(STAMP) ## the Spark engine: pyspark into .venv, and a Java runtime (Debian) when java is missing
+	$(BIN)/pip install --quiet -e ".[spark]"
+	@if command -v java >/dev/null || [ -n "$$JAVA_HOME" ]; then java -version 2>&1 | head -1; \
+	elif command -v apt-get >/dev/null; then $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; \
+	else echo "install a Java 17+ runtime (e.g. openjdk-17-jre-headless) for the Spark engine"; exit 1; fi
 
 data: $(STAMP) ## build the claim dataset into artifacts/data
 	$(BIN)/stance data build --out artifacts/data
@@ -47,7 +56,7 @@ test-all: $(STAMP) ## all tests, including slow ones (an MLflow model server on 
 	$(BIN)/pytest -q -m ""
 
 bench: $(STAMP) ## throughput and memory benchmarks
-	$(BIN)/python -m stance.evaluation.bench
+	$(BIN)/python -m stance.evaluation.bench --spark
 
 serve: $(STAMP) ## serve SERVE_MODEL (default: the champion from make eval) on 127.0.0.1:PORT (5001)
 	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///mlflow.db} \

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from stance import paths
@@ -80,7 +81,18 @@ def cmd_eval(args: argparse.Namespace) -> None:
     evaluate(run_ids, Path(args.out) if args.out else None, Path(args.data) if args.data else None)
 
 
+SPARK_ONLY = ("master", "input_format", "buckets", "buckets_per_job", "partitions", "batch_articles", "max_bytes")
+
+
 def cmd_predict(args: argparse.Namespace) -> None:
+    if args.engine == "spark":
+        if args.min_precision is not None:
+            raise StanceError("--min-precision is an option of --engine local")
+        return cmd_predict_spark(args)
+    given = [name for name in SPARK_ONLY if getattr(args, name) is not None]
+    if given:
+        raise StanceError(f"--{given[0].replace('_', '-')} is an option of --engine spark")
+    args.format = args.format or "table"
     from stance.inference.inputs import read_inputs
     from stance.inference.outputs import RENDERERS, check_output, write_output
     from stance.inference.predictor import load
@@ -91,6 +103,18 @@ def cmd_predict(args: argparse.Namespace) -> None:
     predictions = predictor.predict_articles([a.text for a in articles], ids=[a.id for a in articles],
                                              progress=len(articles) > 1, min_precision=args.min_precision)
     write_output(RENDERERS[args.format](articles, predictions), args.output)
+
+
+def cmd_predict_spark(args: argparse.Namespace) -> None:
+    from stance.inference.spark import SparkOptions, run
+
+    if args.format is not None:
+        raise StanceError("--engine spark always writes a Parquet dataset; --format is for --engine local")
+    options = SparkOptions(args.inputs, args.output, args.model, args.master, args.input_format or "auto",
+                           **{name: getattr(args, name) for name in SPARK_ONLY[2:] if getattr(args, name) is not None})
+    summary = run(options, log=print)
+    for line in summary.lines(args.output):
+        print(line)
 
 
 def cmd_data_build(args: argparse.Namespace) -> None:
@@ -222,20 +246,55 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", help="prepared dataset, for error analysis (default: artifacts/data)")
     evaluate.set_defaults(func=cmd_eval)
 
-    predict = commands.add_parser("predict", help="label the claims of new articles",
-                                  description="Split articles into claims and label each. Inputs: .txt files, "
-                                              "directories, JSONL ({\"id\", \"text\"} per line) or '-' for stdin.")
-    predict.add_argument("inputs", nargs="+", help="article files, directories, JSONL files, or '-'")
+    predict = commands.add_parser(
+        "predict", help="label the claims of new articles",
+        description="Split articles into claims and label each. Inputs: .txt files, directories, JSONL "
+                    "({\"id\", \"text\"} per line) or '-' for stdin. With --engine spark: a JSONL or Parquet "
+                    "archive (files or directories of part files) labelled on Spark into a Parquet dataset.",
+        epilog="Examples:\n  stance predict article.txt --model models/best\n"
+               "  stance predict archive.parquet --engine spark --output labelled/ --model models/best\n"
+               "  stance predict 'hdfs:///news/2024/' --engine spark --master yarn --output hdfs:///stance/2024/",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    predict.add_argument("inputs", nargs="+", help="article files, directories, JSONL files, or '-' "
+                                                   "(--engine spark: JSONL or Parquet files or directories)")
     predict.add_argument("--model", default=os.environ.get("STANCE_MODEL") or str(paths.models_dir() / "best"),
                          help="model directory or MLflow model URI (default: $STANCE_MODEL, else models/best, "
                               "the champion linked by `stance train`)")
-    predict.add_argument("--format", choices=("table", "jsonl", "csv", "html"), default="table",
-                         help="output format (default: table)")
-    predict.add_argument("--output", "-o", help="write here instead of stdout (written atomically)")
+    predict.add_argument("--format", choices=("table", "jsonl", "csv", "html"), default=None,
+                         help="output format (default: table; --engine local only)")
+    predict.add_argument("--output", "-o", help="write here instead of stdout (written atomically); "
+                                                "--engine spark: the output directory (required)")
     predict.add_argument("--min-precision", type=float, metavar="P",
                          help="label ACCUSATION/DENIAL only above the per-class thresholds that reached precision P "
                               "on gold dev (P one of 0.8, 0.9, 0.95; fewer, surer stance labels). Default: most "
-                              "probable label")
+                              "probable label (--engine local only)")
+    predict.add_argument("--engine", choices=("local", "spark"), default="local",
+                         help="local: this process (default); spark: a Spark job (pip install -e '.[spark]')")
+    spark = predict.add_argument_group(
+        "--engine spark", textwrap.fill(
+        "Writes a Parquet dataset to --output: one row per claim with the columns of --format csv "
+        "(article_id, claim_index, start, end, text, label, probability, p_<LABEL>, speaker, speaker_start, "
+        "speaker_end) plus 'error' and 'bucket'. An article that cannot be labelled (text null, empty, not a "
+        "string, too long, not JSON) or has no claim gets one row with claim_index null and the reason in "
+        "'error' (null: no claim); the job goes on, then checks articles read against articles written and "
+        "prints the counts. Output directories bucket=N (N = pmod(xxhash64(id), --buckets)) are written a few "
+        "per Spark job; rerunning the same command skips buckets already complete. Under spark-submit the "
+        "master and resources come from spark-submit.", 76))
+    spark.add_argument("--master", help="Spark master URL (default: local[*], or spark-submit's --master)")
+    spark.add_argument("--input-format", choices=("auto", "jsonl", "parquet"),
+                       help="input format (default: auto, from file names: .jsonl/.json/.ndjson[.gz], .parquet)")
+    spark.add_argument("--buckets", type=int, metavar="N", help="hash buckets of article ids, the unit of "
+                       "resumption (default: 64; keep it for reruns into the same output)")
+    spark.add_argument("--buckets-per-job", type=int, metavar="N",
+                       help="buckets written per Spark job; a failure loses at most one job's work "
+                            "(default: automatic, at most 8 jobs, each of at least 20,000 articles when the "
+                            "input has that many: a small input is one job)")
+    spark.add_argument("--partitions", type=int, metavar="N",
+                       help="tasks per job (default: 2 x Spark's default parallelism, i.e. 2 per core)")
+    spark.add_argument("--batch-articles", type=int, metavar="N",
+                       help="articles per Arrow batch handed to the model (default: 256)")
+    spark.add_argument("--max-bytes", type=int, metavar="N", help="longest article text in UTF-8 bytes; longer "
+                       "ones get an error row (default: 20000000, the local engine's file limit)")
     predict.set_defaults(func=cmd_predict)
 
     data = commands.add_parser("data", help="prepare and inspect the dataset",

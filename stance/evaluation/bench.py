@@ -13,12 +13,24 @@ Measured in one run, side by side:
 
 Peak memory is the process's maximum resident set size after each step (it only
 grows, so read it as "memory needed up to here").
+
+With ``--spark`` (``make bench``) or ``--spark-only``: the Spark engine
+(``stance predict --engine spark``) against the local engine on the same articles (one
+JSONL file, ``--spark-articles`` PolNeAR articles): local with all cores and with one
+thread, then Spark ``local[1]`` and ``local[2]``, each run twice (cold: Python workers
+start and load the model; warm: workers reused). Spark times are the engine's own, from
+counting the input to the verified output, without starting the JVM. The per-article
+overhead is warm ``local[1]`` against the one-thread local engine, per article.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -82,13 +94,104 @@ def gemm_gflops(size: int = 1024, repeats: int = 20) -> float:
     return 2 * size**3 / best / 1e9
 
 
+def spark_engine(location: str, articles: list[tuple[str, str]], masters=("local[1]", "local[2]")) -> None:
+    """Claims/s of the local engine and of the Spark engine on ``articles`` (id, text), printed."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        print("\nskipping the Spark engine: pyspark is not installed (make spark-setup)")
+        return
+    from stance.inference.spark import SparkOptions, run
+
+    texts, ids = [t for _, t in articles], [i for i, _ in articles]
+    predictor = load(location)
+    predictor.predict_articles(texts[:5], progress=False)  # warm-up
+    started = time.perf_counter()
+    local = {(c.article_id, c.claim_index): c for cs in predictor.predict_articles(texts, ids=ids, progress=False)
+             for c in cs}
+    local_all = time.perf_counter() - started
+    claims = len(local)
+    local_one = local_all
+    rows = [("local engine, all cores", claims / local_all, None)]
+    torch = sys.modules.get("torch")
+    if torch is not None:  # a one-thread local engine, to compare with one Spark core
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        started = time.perf_counter()
+        predictor.predict_articles(texts, ids=ids, progress=False)
+        local_one = time.perf_counter() - started
+        torch.set_num_threads(threads)
+        rows.append(("local engine, 1 thread", claims / local_one, None))
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    quiet = lambda *a, **k: None  # noqa: E731
+    with tempfile.TemporaryDirectory() as tmp:
+        source, tiny = Path(tmp) / "articles.jsonl", Path(tmp) / "tiny.jsonl"
+        source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in articles))
+        tiny.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in articles[:2]))
+        warm_rate = {}
+        for master in masters:
+            name = master.replace("[", "").replace("]", "")  # Spark reads [] in paths as wildcards
+            spark = SparkSession.builder.master(master).appName("stance bench").getOrCreate()
+            spark.sparkContext.setLogLevel("ERROR")
+            seconds = {}
+            for attempt in ("cold", "warm"):
+                summary = run(SparkOptions([str(source)], f"{tmp}/{name}-{attempt}", location), log=quiet)
+                assert summary.total.claims == claims and summary.total.failed == 0
+                seconds[attempt] = summary.seconds
+                rows.append([f"Spark {master}, {attempt}", summary.claims_per_second, f"{summary.seconds:.1f} s"])
+            if master == masters[0]:  # the Spark output is the local engine's
+                import pyarrow.dataset as ds
+
+                out = ds.dataset(f"{tmp}/{name}-warm", format="parquet", partitioning="hive").to_table().to_pylist()
+                same = {(r["article_id"], r["claim_index"]): r for r in out}.keys() == local.keys()
+                labels = sum(r["label"] != local[r["article_id"], r["claim_index"]].label for r in out)
+                delta = max(abs(r[f"p_{l}"] - p) for r in out
+                            for l, p in local[r["article_id"], r["claim_index"]].probabilities.items())
+                agreement = (f"Spark output = local engine output: claims {'identical' if same else 'DIFFER'}, "
+                             f"{labels} labels differ, max |p difference| {delta:.1e}")
+            warm_rate[master] = rows[-1][1]
+            fixed = run(SparkOptions([str(tiny)], f"{tmp}/{name}-tiny", location), log=quiet).seconds
+            rows[-1][2] += f"; fixed cost per run {fixed:.1f} s (2 articles)"
+            if master == "local[1]":
+                total = (seconds["warm"] - local_one) / len(articles) * 1000
+                marginal = (seconds["warm"] - fixed - local_one) / len(articles) * 1000
+                rows[-1][2] += (f"; overhead vs local 1 thread {total:+.1f} ms/article, {marginal:+.1f} ms/article "
+                                f"beyond the fixed cost")
+            elif "local[1]" in warm_rate:
+                rows[-1][2] += f"; {warm_rate[master] / warm_rate['local[1]']:.2f}x local[1]"
+            spark.stop()
+    print(f"\n{location}: {len(articles)} PolNeAR articles ({claims} claims), one JSONL file; Spark engine with "
+          f"its defaults; Spark times from counting the input to the verified output (no JVM start)\n")
+    print(f"{'engine':<28} {'claims/s':>9}  note")
+    for name, throughput, note in rows:
+        print(f"{name:<28} {throughput:>9.1f}  {note or ''}")
+    print(agreement)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=[str(paths.models_dir() / name) for name in
                                                         ("tfidf-logreg", "minilm-claim", "minilm-gold")])
     parser.add_argument("--articles", type=int, default=60, help="PolNeAR test articles used end to end")
+    parser.add_argument("--spark", action="store_true", help="also the Spark engine against the local engine")
+    parser.add_argument("--spark-only", action="store_true", help="only the Spark engine section")
+    parser.add_argument("--spark-model", help="model for the Spark section (default: the first of --models found)")
+    parser.add_argument("--spark-articles", type=int, default=200,
+                        help="PolNeAR articles (test, dev, then train) for the Spark section (default: 200)")
     args = parser.parse_args(argv)
+    if not args.spark_only:
+        models(args)
+    if args.spark or args.spark_only:
+        location = args.spark_model or next((m for m in args.models if Path(m).exists()), None)
+        if location is None:
+            print("skipping the Spark engine: no trained model (run make train)")
+            return
+        articles = [(a.id, a.text) for a in read_corpus("polnear", ("test", "dev", "train"))][: args.spark_articles]
+        spark_engine(location, articles)
 
+
+def models(args: argparse.Namespace) -> None:
+    """Encoder, end-to-end and quantized throughput of every model in ``args.models``."""
     texts = [a.text for a in read_corpus("polnear", ("test",))][: args.articles]
     dev = evaluation_set(prepared_data().data, "dev", ("polnear", "fnc1", "newsdiscourse", "wikinews"))
     gflops = gemm_gflops()

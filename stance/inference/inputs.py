@@ -34,13 +34,21 @@ def decode_text(data: bytes, where: str) -> str:
     except UnicodeDecodeError as exc:
         raise StanceError(f"{where}: not valid UTF-8 (byte {exc.start}); convert it with e.g. "
                           f"`iconv -f latin1 -t utf-8`") from None
+    problem = text_problem(text)
+    if problem:
+        raise StanceError(f"{where}: {problem}")
+    return text
+
+
+def text_problem(text: str) -> str | None:
+    """Why a decoded article cannot be labelled (None: it can). Shared by every engine."""
     if not text.strip():
-        raise StanceError(f"{where}: the article is empty")
+        return "the article is empty"
     if _HTML_PAGE.search(text[:5000]):
         # Offsets must point into what the user gave us, so we do not strip markup silently.
-        raise StanceError(f"{where}: looks like an HTML page; extract the article's plain text first "
-                          f"(e.g. `python -m html2text` or your browser's reader view)")
-    return text
+        return ("looks like an HTML page; extract the article's plain text first "
+                "(e.g. `python -m html2text` or your browser's reader view)")
+    return None
 
 
 def _read_bytes(path: Path) -> bytes:
