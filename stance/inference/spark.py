@@ -586,8 +586,11 @@ def _run(spark, options: SparkOptions, fmt: str, model_dir: Path, labels, log) -
     for number, wave in enumerate(waves, start=1):
         wave_started = time.perf_counter()
         context.setJobDescription(f"stance: buckets {_ranges(wave)} ({number}/{len(waves)})")
+        # Round-robin tasks balance the model's work; the claims are then regrouped by bucket,
+        # so each bucket is one Parquet file per job rather than one per task (small files).
         labelled = (articles.where(F.col("bucket").isin(wave)).repartition(partitions)
-                    .mapInArrow(lambda batches: _label_partition(batches, name, max_bytes), schema))
+                    .mapInArrow(lambda batches: _label_partition(batches, name, max_bytes), schema)
+                    .repartition("bucket"))
         (labelled.write.mode("overwrite").option("partitionOverwriteMode", "dynamic")
          .partitionBy("bucket").parquet(output))
         counts = _output_counts(spark, output, labels, wave)
