@@ -29,6 +29,7 @@ from stance.evaluation import metrics
 from stance.experiment.config import ExperimentConfig, to_flat_params
 from stance.experiment.distributed import is_main_process
 from stance.models import StanceModel, model_class
+from stance.models.calibration import decide
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,10 @@ def _log_split(model: StanceModel, evaluation: EvalSet, name: str) -> dict[str, 
 
     prefix = metrics.prefix(evaluation.split, evaluation.provenance)
     probabilities = model.predict_proba(evaluation.texts, evaluation.contexts)
-    predicted = [model.labels[i] for i in probabilities.argmax(axis=1)]
+    predicted = decide(probabilities, model.labels, None)
     scored = metrics.scores(evaluation.labels, predicted)
-    for target in model.thresholds:  # what the precision-first decisions give on this split
-        decided = model.predict(evaluation.texts, evaluation.contexts, min_precision=float(target))
+    for target in model.thresholds:  # what the precision-first decisions give on this split (same probabilities)
+        decided = decide(probabilities, model.labels, model.thresholds_for(float(target)))
         at = metrics.scores(evaluation.labels, decided)
         scored.update({f"{k}_at_p{target}_{label}": at[f"{k}_{label}"] for label in model.thresholds[target]
                        for k in ("precision", "recall")})
@@ -147,13 +148,14 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None, model
         mlflow.log_metric("temperature", model.temperature)
         mlflow.log_dict(model.thresholds, "precision_thresholds.json")
         results = {}
-        for split in ("dev", "test"):
-            evaluation = evaluation_set(data, split, corpora)
-            results[split] = (metrics.prefix(split, evaluation.provenance), _log_split(model, evaluation, config.name))
+        for evaluation in (dev, evaluation_set(data, "test", corpora)):
+            results[evaluation.split] = (metrics.prefix(evaluation.split, evaluation.provenance),
+                                         _log_split(model, evaluation, config.name))
         model_dir = model.save(models_dir / config.name)
         model_uri = log_stance_model(model_dir)
         mlflow.set_tags({"model_uri": model_uri, "model_dir": str(model_dir.resolve())})
         seconds = time.perf_counter() - started
         mlflow.log_metric("total_seconds", seconds)
-    (dev_prefix, dev), (test_prefix, test) = results["dev"], results["test"]
-    return RunSummary(config.name, run.info.run_id, model_dir, model_uri, dev, test, dev_prefix, test_prefix, seconds)
+    (dev_prefix, dev_scores), (test_prefix, test_scores) = results["dev"], results["test"]
+    return RunSummary(config.name, run.info.run_id, model_dir, model_uri, dev_scores, test_scores, dev_prefix,
+                      test_prefix, seconds)

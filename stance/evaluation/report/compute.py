@@ -112,17 +112,26 @@ def gather(runs: list[RunRecord], same_claims: bool = True) -> list[Scored]:
     return scored
 
 
-def _interval_by_group(test: Predictions, metric) -> dict[str, stats.Interval]:
-    result = {}
+GroupResamples = dict[str, tuple[np.ndarray, list[np.ndarray]]]  # group -> (its claims, article resamples)
+
+
+def group_resamples(test: Predictions) -> GroupResamples:
+    """Per corpus group, its claims and their article resamples: the same for every run (same test claims)."""
     groups = test.groups
+    result = {}
     for group in sorted(set(groups)):
-        part = test.subset(groups == group)
-        resamples = stats.article_resamples(part.article_ids, GROUP_SAMPLES, SEED)
-        result[group] = stats.bootstrap_interval(metric, part.gold, part.predicted, resamples)
+        index = np.flatnonzero(groups == group)
+        result[group] = (index, stats.article_resamples([test.article_ids[i] for i in index], GROUP_SAMPLES, SEED))
     return result
 
 
-def score_model(item: Scored, resamples: list[np.ndarray], champion: Scored | None) -> ModelResult:
+def _interval_by_group(test: Predictions, metric, by_group: GroupResamples) -> dict[str, stats.Interval]:
+    return {group: stats.bootstrap_interval(metric, test.gold[index], test.predicted[index], resamples)
+            for group, (index, resamples) in by_group.items()}
+
+
+def score_model(item: Scored, resamples: list[np.ndarray], by_group: GroupResamples,
+                champion: Scored | None) -> ModelResult:
     gold, predicted = item.test.gold, item.test.predicted
     versus = None
     if champion is not None and item is not champion:
@@ -138,8 +147,9 @@ def score_model(item: Scored, resamples: list[np.ndarray], champion: Scored | No
         flat=scores([LABELS[i] for i in gold], [LABELS[i] for i in predicted]),
         ece_raw=stats.expected_calibration_error(raw, gold),
         ece=stats.expected_calibration_error(item.test.probabilities, gold),
-        by_group=_interval_by_group(item.test, stats.macro_f1),
-        by_group_class={label: _interval_by_group(item.test, stats.class_f1(i)) for i, label in enumerate(LABELS)},
+        by_group=_interval_by_group(item.test, stats.macro_f1, by_group),
+        by_group_class={label: _interval_by_group(item.test, stats.class_f1(i), by_group)
+                        for i, label in enumerate(LABELS)},
         against_champion=versus,
     )
 
@@ -150,7 +160,8 @@ def compute(scored: list[Scored]) -> Evaluation:
     champion = next(item for item in scored if item.run is best)
     reference = scored[0].test
     resamples = stats.article_resamples(reference.article_ids, BOOTSTRAP_SAMPLES, SEED)
-    results = [score_model(item, resamples, champion) for item in scored]
+    by_group = group_resamples(reference)
+    results = [score_model(item, resamples, by_group, champion) for item in scored]
     groups = reference.groups
     sizes = {g: (int((groups == g).sum()), len({a for a, x in zip(reference.article_ids, groups) if x == g}))
              for g in sorted(set(groups))}
