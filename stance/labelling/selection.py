@@ -101,10 +101,6 @@ HARD_NEGATIVE_CUES = re.compile(
 )
 
 
-def has_stance_vocabulary(text: str) -> bool:
-    return bool(DENIAL_CUES.search(text) or ACCUSATION_CUES.search(text) or HARD_NEGATIVE_CUES.search(text))
-
-
 def world_eval_articles(
     articles: Iterable[Article], per_source: int, seed: int, max_claims: int = 60
 ) -> list[Article]:
