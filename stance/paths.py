@@ -35,6 +35,11 @@ def models_dir() -> Path:
     return project_root() / "models"
 
 
+def encoders_dir() -> Path:
+    """Pretrained encoders assembled from PyPI wheels (``stance.models.encoders``)."""
+    return project_root() / "artifacts" / "encoders"
+
+
 def reports_dir() -> Path:
     return project_root() / "experiments" / "reports"
 

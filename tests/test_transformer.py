@@ -6,7 +6,8 @@ import pytest
 from stance.errors import StanceError
 from stance.labels import LABELS
 from stance.models import load_model, model_class
-from stance.models.transformer import class_weights, resolve_encoder
+from stance.models.encoders import resolve_encoder
+from stance.models.transformer import class_weights
 from tests_support import CLAIMS
 
 TEXTS = [t for t, _ in CLAIMS] * 3
@@ -92,13 +93,41 @@ def test_inference_variants_agree_with_pytorch(tiny_transformer):
     texts = ["The Pentagon strongly denied the accusations.", "Russia accused the US of lying.", "Rain is expected."]
     reference = tiny_transformer.predict_proba(texts)
     variants = tiny_transformer.inference_variants()
-    assert "int8" in variants
+    assert variants["fp32"] is tiny_transformer and tiny_transformer.inference_path == "fp32"
+    assert variants["int8"].inference_path == "int8"
     for name, variant in variants.items():
         probabilities = variant.predict_proba(texts)
-        tolerance = 1e-4 if name == "onnx" else 0.05  # fp32 ONNX reproduces PyTorch; int8 approximates it
+        tolerance = 1e-4 if name in ("fp32", "onnx") else 0.05  # fp32 ONNX reproduces PyTorch; int8 approximates it
         assert abs(probabilities - reference).max() < tolerance, name
 
 
 def test_inference_cost_counts_encoder_flops(tiny_transformer):
     cost = tiny_transformer.inference_cost(["The Pentagon strongly denied the accusations."])
     assert cost["tokens_per_claim"] > 5 and 0.01 < cost["gflop_per_claim"] < 1.0
+
+
+def _dev_set():
+    from stance.dataset import EvalSet
+
+    n = len(TEXTS)
+    return EvalSet("dev", "gold", [str(i) for i in range(n)], TEXTS, CONTEXTS, LABEL_NAMES, ["a"] * n, ["polnear"] * n)
+
+
+@pytest.mark.parametrize("bound, expected", [(1.0, "int8"), (-1.0, "fp32")])
+def test_int8_becomes_the_default_path_only_within_the_dev_bound(tiny_transformer, monkeypatch, bound, expected):
+    from stance.experiment import run
+
+    monkeypatch.setattr(run, "MAX_FAST_PATH_DEV_LOSS", bound)
+    chosen, scores = run.choose_inference_path(tiny_transformer, _dev_set())
+    assert chosen.inference_path == expected
+    assert set(scores) == {"dev_macro_f1_fp32", "dev_macro_f1_int8"}
+
+
+def test_saved_int8_path_survives_loading_and_can_be_overridden(tiny_transformer, tmp_path):
+    from stance.inference.predictor import load
+
+    tiny_transformer.inference_variants()["int8"].save(tmp_path / "t")
+    assert load(tmp_path / "t").model.inference_path == "int8"
+    assert load(tmp_path / "t", "fp32").model.inference_path == "fp32"
+    with pytest.raises(StanceError, match="no inference path 'fp16'"):
+        load(tmp_path / "t", "fp16")

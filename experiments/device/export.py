@@ -18,7 +18,7 @@ from stance import paths
 from stance.dataset import evaluation_set, prepared_data, training_rows
 from stance.experiment.config import load_config, suite_configs
 from stance.experiment.run import selection
-from stance.models.transformer import resolve_encoder
+from stance.models.encoders import resolve_encoder
 
 CARRY = paths.project_root() / ".device-carry"
 

@@ -6,8 +6,9 @@ Measured in one run, side by side:
   batches, forward pass only (claims/s);
 * end-to-end ``predict_articles`` throughput over real articles (segmentation,
   tokenization, batching included) for every model given;
-* each faster inference variant the model offers (int8 PyTorch; ONNX Runtime fp32 and
-  int8 when installed), with its dev macro-F1 next to the reference;
+* every inference path the model offers (the fp32 PyTorch reference; int8 PyTorch; ONNX
+  Runtime fp32 and int8 when installed), with its dev macro-F1 next to the reference's and
+  the path the saved model predicts with marked;
 * the ceiling: mean tokens per claim, the machine's measured fp32 GEMM rate, the
   encoder's FLOPs per claim, the fp32 claims/s they imply, and each path as a share of it.
 
@@ -171,7 +172,7 @@ def spark_engine(location: str, articles: list[tuple[str, str]], masters=("local
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", nargs="+", default=[str(paths.models_dir() / name) for name in
-                                                        ("tfidf-logreg", "minilm-claim", "minilm-gold")])
+                                                        ("tfidf-logreg", "minilm-claim", "minilm-gold", "mpnet-gold")])
     parser.add_argument("--articles", type=int, default=60, help="PolNeAR test articles used end to end")
     parser.add_argument("--spark", action="store_true", help="also the Spark engine against the local engine")
     parser.add_argument("--spark-only", action="store_true", help="only the Spark engine section")
@@ -200,28 +201,30 @@ def models(args: argparse.Namespace) -> None:
         if not Path(location).exists():
             print(f"skipping {location}: not trained (run make train)")
             continue
-        predictor = load(location)
-        model = predictor.model
+        saved = load(location).model
+        variants = saved.inference_variants()
+        model = variants.pop("fp32", saved)  # the reference every speed-up and dev loss is measured against
+        default = f" (the model's default path: {saved.inference_path})" if saved.inference_path else ""
         claim_texts, contexts = article_claims(texts, model.context_claims)
-        throughput, claims = end_to_end(predictor, texts)
+        throughput, claims = end_to_end(Predictor(model), texts)
         cost = model.inference_cost(claim_texts, contexts)
         ceiling = gflops / cost["gflop_per_claim"] if cost else None
         if cost:
             ceilings.append(f"{location}: {cost['tokens_per_claim']:.1f} tokens per claim, "
                             f"{cost['gflop_per_claim']:.3f} GFLOP per claim -> fp32 ceiling {ceiling:.0f} claims/s")
         share = lambda rate: f"; {rate / ceiling:.0%} of the fp32 ceiling" if ceiling else ""  # noqa: E731
-        rows.append((location, "end-to-end", throughput, peak_mb(), share(throughput).lstrip("; ") or None))
+        rows.append((location, "end-to-end fp32" if variants else "end-to-end", throughput, peak_mb(),
+                     share(throughput).lstrip("; ") or None))
         raw = raw_encoder(model, claim_texts, contexts)
         if raw is not None:
             rows.append((location, "raw encoder", raw, peak_mb(), share(raw).lstrip("; ")))
             rows[-2] = (*rows[-2][:4], f"{throughput / raw:.0%} of raw{share(throughput)}")
-        variants = model.inference_variants()
         reference_f1 = dev_macro_f1(model, dev) if variants else None
         for name, variant in variants.items():
             faster, _ = end_to_end(Predictor(variant), texts)
             rows.append((location, f"end-to-end {name}", faster, peak_mb(),
                          f"{faster / throughput:.2f}x fp32 end-to-end; dev macro-F1 {dev_macro_f1(variant, dev):.3f} "
-                         f"vs {reference_f1:.3f}{share(faster)}"))
+                         f"vs {reference_f1:.3f}{share(faster)}{default if name == saved.inference_path else ''}"))
     print(f"\n{len(texts)} PolNeAR test articles ({claims} claims): end to end from raw text, and the raw encoder "
           f"on the same claims pre-tokenized. Measured fp32 GEMM rate: {gflops:.0f} GFLOP/s")
     for line in ceilings:

@@ -105,7 +105,17 @@ def _resolve_local(location: str) -> Path:
     return path
 
 
-def load(location: str | os.PathLike) -> Predictor:
-    """Load a saved model from a directory or an MLflow model URI (runs:/..., models:/...)."""
+def load(location: str | os.PathLike, inference_path: str | None = None) -> Predictor:
+    """Load a saved model from a directory or an MLflow model URI (runs:/..., models:/...).
+
+    ``inference_path`` (``fp32``, ``int8``, ``onnx``, ``onnx-int8`` for transformer models) overrides
+    the path the model was saved with (int8 when it kept dev macro-F1 within 0.005 of fp32)."""
     directory = _resolve_local(str(location))
-    return Predictor(load_model(directory))
+    model = load_model(directory)
+    if inference_path is not None and inference_path != model.inference_path:
+        variants = model.inference_variants()
+        if inference_path not in variants:
+            raise StanceError(f"{location}: no inference path {inference_path!r} for this model "
+                              f"(available: {', '.join(variants) or 'only its own'})")
+        model = variants[inference_path]
+    return Predictor(model)

@@ -101,8 +101,14 @@ class StanceModel(ABC):
 
     # optional capabilities, used by benchmarks (no caller branches on model type) --------
     def inference_variants(self) -> dict[str, StanceModel]:
-        """Faster inference variants of this fitted model (e.g. ``{"int8": ...}``), sharing its weights."""
+        """Every inference path of this fitted model by name (``fp32``, ``int8``, ...), the one it uses
+        included, all sharing its weights; empty when it has only one."""
         return {}
+
+    @property
+    def inference_path(self) -> str | None:
+        """The name, among ``inference_variants()``, of the path this model predicts with."""
+        return None
 
     def forward_pass(self, texts: Sequence[str], contexts: Sequence[str] | None = None):
         """A callable running only the network's forward pass over ``texts`` encoded beforehand,

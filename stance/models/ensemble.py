@@ -76,10 +76,16 @@ class EnsembleModel(StanceModel):
             return None
         return {"tokens_per_claim": costs[0]["tokens_per_claim"], "gflop_per_claim": sum(c["gflop_per_claim"] for c in costs)}
 
+    @property
+    def inference_path(self):
+        paths = {member.inference_path for member in self.members}
+        return paths.pop() if len(paths) == 1 else None
+
     def inference_variants(self):
         variants: dict[str, StanceModel] = {}
         per_member = [m.inference_variants() for m in self.members]
-        for name in set.intersection(*(set(v) for v in per_member)) if per_member else ():
+        shared = [name for name in per_member[0] if all(name in v for v in per_member)] if per_member else []
+        for name in shared:
             variant = EnsembleModel(self.params, self.seed, self.labels, self.context_claims)
             variant.members = [v[name] for v in per_member]
             variant.temperature, variant.thresholds = self.temperature, self.thresholds

