@@ -76,6 +76,25 @@ def test_same_config_and_seed_give_the_same_metrics(tiny_data):
     assert first.dev == second.dev and first.test == second.test
 
 
+def test_ensemble_member_fitted_by_an_earlier_run_is_reused_not_refitted(tiny_data):
+    import mlflow
+    import numpy as np
+
+    from stance.experiment.run import run_experiment
+
+    single = run_experiment(config("tfidf-logreg"), tiny_data / "data", tiny_data / "models")
+    other_seed = {"type": "tfidf-logreg", "params": {}, "seed": 8}
+    ensemble = dataclasses.replace(config("ensemble", members=({"type": "tfidf-logreg", "params": {}, "seed": 7},
+                                                               other_seed)), name="toy-ensemble")
+    summary = run_experiment(ensemble, tiny_data / "data", tiny_data / "models")
+    assert mlflow.get_run(summary.run_id).data.tags["reused_fits"] == "toy-tfidf-logreg"  # seed 8: fitted anew
+    reused = stance.load(summary.model_dir).model.members[0]
+    texts = ["The Pentagon strongly denied the accusations.", "Russia accused the United States of lying."]
+    original = stance.load(single.model_dir).model
+    original.temperature = 1.0
+    np.testing.assert_allclose(reused.predict_proba(texts), original.predict_proba(texts))
+
+
 def test_weak_only_training_uses_no_gold(tiny_data):
     from stance.dataset import TrainSelection, load_dataset, training_rows
 

@@ -28,6 +28,7 @@ from stance.errors import StanceError
 from stance.evaluation import metrics
 from stance.experiment.config import ExperimentConfig, to_flat_params
 from stance.experiment.distributed import is_main_process
+from stance.experiment.reuse import FittedModels, fit_key, record
 from stance.models import StanceModel, model_class
 from stance.models.calibration import decide
 
@@ -83,14 +84,17 @@ def selection(config: ExperimentConfig) -> TrainSelection:
                           d.gold_batches, d.gold_repeat, config.seed)
 
 
-def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int, epoch_callback=None) -> StanceModel:
+def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int, epoch_callback=None,
+              fitted_lookup=None) -> tuple[StanceModel, str]:
+    """The fitted model and its fit key (``stance.experiment.reuse``)."""
     seed_everything(config.seed)
     cls = model_class(config.model.type)
     model = cls(cls.params_from_dict(config.model.params, f"{config.path}: model.params"), seed=config.seed,
                 context_claims=context_claims)
-    model.epoch_callback = epoch_callback
-    return model.fit(column(train, "text"), label_names(train), column(train, "context"),
-                     dev=(dev.texts, dev.labels, dev.contexts))
+    model.epoch_callback, model.fitted_lookup = epoch_callback, fitted_lookup
+    data = (column(train, "text"), label_names(train), column(train, "context"), (dev.texts, dev.labels, dev.contexts))
+    key = fit_key(model, *data)
+    return model.fit(*data[:3], dev=data[3]), key
 
 
 def choose_inference_path(model: StanceModel, dev: EvalSet) -> tuple[StanceModel, dict[str, float]]:
@@ -156,11 +160,15 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None, model
             mlflow.log_params({"n_train_rows": len(train), "context_claims_used": prepared.options.context_claims,
                                "n_train_gold_rows": sum(p == "gold" for p in column(train, "provenance"))})
         dev = evaluation_set(data, "dev", corpora)
-        model = fit_model(config, train, dev, prepared.options.context_claims,
-                          epoch_callback=(lambda epoch, values: mlflow.log_metrics(values, step=epoch)) if main else None)
+        reusable = FittedModels(models_dir)
+        model, key = fit_model(config, train, dev, prepared.options.context_claims,
+                               epoch_callback=(lambda epoch, values: mlflow.log_metrics(values, step=epoch))
+                               if main else None, fitted_lookup=reusable)
         if not main:
             return None
         mlflow.log_metric("fit_seconds", time.perf_counter() - started)
+        if reusable.reused:
+            mlflow.set_tag("reused_fits", ",".join(reusable.reused))
         model, path_scores = choose_inference_path(model, dev)
         mlflow.log_metrics(path_scores)
         if model.inference_path:
@@ -174,6 +182,7 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None, model
             results[evaluation.split] = (metrics.prefix(evaluation.split, evaluation.provenance),
                                          _log_split(model, evaluation, config.name))
         model_dir = model.save(models_dir / config.name)
+        record(model_dir, key)
         model_uri = log_stance_model(model_dir)
         mlflow.set_tags({"model_uri": model_uri, "model_dir": str(model_dir.resolve())})
         seconds = time.perf_counter() - started

@@ -40,6 +40,8 @@ class StanceModel(ABC):
         self.labels = tuple(labels)
         self.context_claims = context_claims  # how many preceding claims form the context at prediction time
         self.epoch_callback = None  # iterative models call it with (epoch, metrics) during fit
+        # composite models ask it (model, texts, labels, contexts, dev) for an already fitted copy of a part
+        self.fitted_lookup = None
         self.temperature = 1.0  # fitted on dev by calibrate(); 1.0 = the classifier's own probabilities
         self.thresholds: dict[str, dict[str, float]] = {}  # precision target -> label -> threshold
 

@@ -48,9 +48,12 @@ class EnsembleModel(StanceModel):
 
     def fit(self, texts, labels, contexts=None, dev=None):
         members = self._build_members()
-        for member in members:
-            member.epoch_callback = self.epoch_callback
-            member.fit(texts, labels, contexts, dev)
+        for index, member in enumerate(members):
+            fitted = self.fitted_lookup(member, texts, labels, contexts, dev) if self.fitted_lookup else None
+            if fitted is None:
+                member.epoch_callback = self.epoch_callback
+                member.fit(texts, labels, contexts, dev)
+            members[index] = member if fitted is None else fitted
         self.members = members
         return self
 
