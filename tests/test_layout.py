@@ -37,7 +37,7 @@ def test_non_main_process_fits_but_neither_logs_nor_saves(monkeypatch, tmp_path)
     monkeypatch.setattr(run_module, "data_for", lambda config, data_dir: calls.append("data") or _FakePrepared())
     monkeypatch.setattr(run_module, "training_rows", lambda data, selection: "rows")
     monkeypatch.setattr(run_module, "evaluation_set", lambda data, split, corpora: "dev")
-    monkeypatch.setattr(run_module, "fit_model", lambda *a, **k: calls.append("fit"))
+    monkeypatch.setattr(run_module, "fit_model", lambda *a, **k: (calls.append("fit"), "key"))
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'db'}")
     from stance.experiment.config import ExperimentConfig, ModelConfig
 
