@@ -19,3 +19,13 @@ from stance.claims.speaker import find_speaker
 def test_find_speaker(claim, speaker):
     found = find_speaker(claim)
     assert (claim[found[0]:found[1]] if found else None) == speaker
+
+
+def test_speaker_context_names_the_speaker_and_the_claim_just_before():
+    from stance.claims.speaker import speaker_and_previous
+
+    context = "Russia accused the US of pretending. It said strikes fell by 90 percent."
+    claim = "The claims are absolutely false, Pentagon spokesman Robert Manning said."
+    assert speaker_and_previous(claim, context) == ("speaker: Pentagon spokesman Robert Manning | "
+                                                    "before: It said strikes fell by 90 percent.")
+    assert speaker_and_previous("Rain is expected.", "") == "speaker: no speaker | before: "

@@ -131,3 +131,18 @@ def test_saved_int8_path_survives_loading_and_can_be_overridden(tiny_transformer
     assert load(tmp_path / "t", "fp32").model.inference_path == "fp32"
     with pytest.raises(StanceError, match="no inference path 'fp16'"):
         load(tmp_path / "t", "fp16")
+
+
+def test_context_style_speaker_changes_the_second_segment_only(tiny_transformer):
+    import dataclasses
+
+    claims = ["The claims are absolutely false, Pentagon spokesman Robert Manning said."]
+    contexts = ["Russia accused the US of pretending. It said strikes fell by 90 percent."]
+    speaker = model_class("transformer")(dataclasses.replace(tiny_transformer.params, context_style="speaker"))
+    speaker.tokenizer = tiny_transformer.tokenizer
+    encoded = speaker._encode(claims, contexts)["input_ids"][0]
+    text = tiny_transformer.tokenizer.decode(encoded, skip_special_tokens=True)
+    assert "manning" in text and "speaker" in text and "russia" not in text
+    wrong = model_class("transformer")(dataclasses.replace(tiny_transformer.params, context_style="quotes"))
+    with pytest.raises(StanceError, match="context_style: 'quotes' is not one of claims, speaker"):
+        wrong._second_segment(claims, contexts)

@@ -54,3 +54,14 @@ def find_speaker(claim: str) -> tuple[int, int] | None:
         start += text.index(stripped)
         return start, start + len(stripped)
     return None
+
+
+def speaker_and_previous(claim: str, context: str) -> str:
+    """The second input segment of the ``speaker`` context style: who is quoted in ``claim`` (or
+    "no speaker") and the last claim of ``context`` (the sentence just before)."""
+    from stance.claims.segment import segment
+
+    span = find_speaker(claim)
+    who = claim[span[0]:span[1]].strip() if span else "no speaker"
+    before = segment(context)
+    return f"speaker: {who} | before: {before[-1].text if before else ''}"

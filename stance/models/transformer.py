@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from stance.claims.segment import DEFAULT_CONTEXT_CLAIMS
+from stance.claims.speaker import speaker_and_previous
 from stance.errors import StanceError
 from stance.models.base import StanceModel
 from stance.models.encoders import resolve_encoder
@@ -40,6 +41,9 @@ INFERENCE_PATHS = {"fp32": ("torch", False), "int8": ("torch", True), "onnx": ("
 class TransformerParams:
     encoder: str = "packaged:all-MiniLM-L6-v2"
     use_context: bool = True
+    # how context is given: "claims" = the preceding claims as a second segment; "speaker" = who is
+    # quoted in the claim and the one claim before it ("speaker: X | before: ...")
+    context_style: str = "claims"
     max_length: int = 128  # tokens for claim + context; the context is truncated first
     epochs: int = 3
     batch_size: int = 32
@@ -110,8 +114,17 @@ class TransformerModel(StanceModel):
         self.history: list[dict[str, float]] = []  # per-epoch train loss and dev metrics
 
     # encoding -------------------------------------------------------------------------
+    def _second_segment(self, texts: Sequence[str], contexts: Sequence[str] | None) -> list[str] | None:
+        if not self.params.use_context or contexts is None:
+            return None
+        if self.params.context_style == "claims":
+            return list(contexts)
+        if self.params.context_style == "speaker":
+            return [speaker_and_previous(text, context) for text, context in zip(texts, contexts)]
+        raise StanceError(f"model.params.context_style: {self.params.context_style!r} is not one of claims, speaker")
+
     def _encode(self, texts: Sequence[str], contexts: Sequence[str] | None):
-        pair = contexts if (self.params.use_context and contexts is not None) else None
+        pair = self._second_segment(texts, contexts)
         # The claim is what we label: when too long, cut the context, never the claim.
         return self.tokenizer(list(texts), list(pair) if pair is not None else None,
                               truncation="only_second" if pair is not None else True,
@@ -121,8 +134,8 @@ class TransformerModel(StanceModel):
         try:
             return self._encode(texts, contexts)
         except Exception:  # only_second fails when the claim alone exceeds max_length
-            return self.tokenizer(list(texts), list(contexts) if (self.params.use_context and contexts is not None)
-                                  else None, truncation=True, max_length=self.params.max_length)
+            return self.tokenizer(list(texts), self._second_segment(texts, contexts), truncation=True,
+                                  max_length=self.params.max_length)
 
     # training -------------------------------------------------------------------------
     def fit(self, texts, labels, contexts=None, dev=None):
