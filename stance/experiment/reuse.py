@@ -48,6 +48,8 @@ class FittedModels:
     def __call__(self, model: StanceModel, texts, labels, contexts, dev) -> StanceModel | None:
         key = fit_key(model, texts, labels, contexts, dev)
         for path in sorted(self.models_dir.glob(f"*/{FIT_KEY_FILE}")):
+            if path.parent.is_symlink():  # models/best: another name for a directory listed anyway
+                continue
             if path.read_text().strip() == key:
                 found = StanceModel.load(path.parent)
                 print(f"  reusing {path.parent} (fitted on the same config, seed and data)", file=sys.stderr)
