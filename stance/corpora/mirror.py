@@ -13,7 +13,6 @@ Resolution order for a corpus directory:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from stance.checksums import sha256_file
 from stance.errors import StanceError
 
 
@@ -65,14 +65,6 @@ NEWSDISCOURSE = CorpusSource(
 )
 WIKINEWS = CorpusSource("wikinews", "vanatteveldt/wikinews", "347254178bf343f3801aac1d03c41cc09c35decb", "data/")
 SOURCES = {s.name: s for s in (POLNEAR, FNC1, NEWSDISCOURSE, WIKINEWS)}
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _local_candidates() -> list[Path]:

@@ -29,7 +29,7 @@ def fit_key(model: StanceModel, texts: Sequence[str], labels: Sequence[str], con
     spec = {"type": model.type_name, "params": asdict(model.params), "seed": model.seed,
             "labels": list(model.labels), "context_claims": model.context_claims}
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode())
-    for column in (texts, labels, contexts or (), *(dev or ())):
+    for column in (texts, labels, contexts, *(dev or ())):
         digest.update(json.dumps(list(column or ())).encode())
     return digest.hexdigest()
 

