@@ -98,23 +98,32 @@ def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int
     return model.fit(texts, labels, contexts, dev=dev_data), key
 
 
-def choose_inference_path(model: StanceModel, dev: EvalSet) -> tuple[StanceModel, dict[str, float]]:
+def choose_inference_path(model: StanceModel, dev: EvalSet) -> tuple[StanceModel, dict[str, float], np.ndarray]:
     """``model``, or its int8 variant when that keeps dev macro-F1 within ``MAX_FAST_PATH_DEV_LOSS``;
-    with the dev macro-F1 of both paths (argmax decisions, before calibration)."""
+    with the dev macro-F1 of both paths (argmax decisions) and the chosen path's dev probabilities.
+    Call it before calibration: the probabilities are the classifier's own, which calibration reuses."""
+    probabilities = model.predict_proba(dev.texts, dev.contexts)
     variants = model.inference_variants()
     if FAST_PATH not in variants or model.inference_path == FAST_PATH or dev.provenance != "gold":
-        return model, {}
-    reference = metrics.scores(dev.labels, model.predict(dev.texts, dev.contexts))["macro_f1"]
-    fast = metrics.scores(dev.labels, variants[FAST_PATH].predict(dev.texts, dev.contexts))["macro_f1"]
-    chosen = variants[FAST_PATH] if reference - fast <= MAX_FAST_PATH_DEV_LOSS else model
-    return chosen, {f"dev_macro_f1_{model.inference_path}": reference, f"dev_macro_f1_{FAST_PATH}": fast}
+        return model, {}, probabilities
+    fast_probabilities = variants[FAST_PATH].predict_proba(dev.texts, dev.contexts)
+    reference, fast = (metrics.scores(dev.labels, decide(p, model.labels, None))["macro_f1"]
+                       for p in (probabilities, fast_probabilities))
+    scores = {f"dev_macro_f1_{model.inference_path}": reference, f"dev_macro_f1_{FAST_PATH}": fast}
+    if reference - fast <= MAX_FAST_PATH_DEV_LOSS:
+        return variants[FAST_PATH], scores, fast_probabilities
+    return model, scores, probabilities
 
 
-def _log_split(model: StanceModel, evaluation: EvalSet, name: str) -> dict[str, float]:
+def _log_split(model: StanceModel, evaluation: EvalSet, name: str,
+               probabilities: np.ndarray | None = None) -> dict[str, float]:
+    """Scores, reports and predictions of ``model`` on one split (``probabilities``: its calibrated
+    probabilities there, when already known)."""
     import mlflow
 
     prefix = metrics.prefix(evaluation.split, evaluation.provenance)
-    probabilities = model.predict_proba(evaluation.texts, evaluation.contexts)
+    if probabilities is None:
+        probabilities = model.predict_proba(evaluation.texts, evaluation.contexts)
     predicted = decide(probabilities, model.labels, None)
     scored = metrics.scores(evaluation.labels, predicted)
     for target in model.thresholds:  # what the precision-first decisions give on this split (same probabilities)
@@ -170,18 +179,18 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None, model
         mlflow.log_metric("fit_seconds", time.perf_counter() - started)
         if reusable.reused:
             mlflow.set_tag("reused_fits", ",".join(reusable.reused))
-        model, path_scores = choose_inference_path(model, dev)
+        model, path_scores, dev_raw = choose_inference_path(model, dev)
         mlflow.log_metrics(path_scores)
         if model.inference_path:
             mlflow.set_tag("inference_path", model.inference_path)
         if dev.provenance == "gold":  # calibrated on gold only: weak labels would teach the lexicon's confidence
-            model.calibrate(dev.texts, dev.labels, dev.contexts)
+            model.calibrate(dev.texts, dev.labels, dev.contexts, raw=dev_raw)
         mlflow.log_metric("temperature", model.temperature)
         mlflow.log_dict(model.thresholds, "precision_thresholds.json")
         results = {}
-        for evaluation in (dev, evaluation_set(data, "test", corpora)):
+        for evaluation, known in ((dev, model.calibrated(dev_raw)), (evaluation_set(data, "test", corpora), None)):
             results[evaluation.split] = (metrics.prefix(evaluation.split, evaluation.provenance),
-                                         _log_split(model, evaluation, config.name))
+                                         _log_split(model, evaluation, config.name, known))
         model_dir = model.save(models_dir / config.name)
         record(model_dir, key)
         model_uri = log_stance_model(model_dir)

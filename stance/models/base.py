@@ -69,10 +69,13 @@ class StanceModel(ABC):
     def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
         """An (n, len(labels)) array of calibrated probabilities, columns in ``self.labels`` order."""
         self._require_fitted()
-        probabilities = self._predict_proba(texts, contexts)
-        if self.temperature == 1.0 or not len(probabilities):
-            return probabilities
-        return calibration.apply_temperature(probabilities, self.temperature)
+        return self.calibrated(self._predict_proba(texts, contexts))
+
+    def calibrated(self, raw: np.ndarray) -> np.ndarray:
+        """``raw``, the classifier's own probabilities, with the model's fitted temperature applied."""
+        if self.temperature == 1.0 or not len(raw):
+            return raw
+        return calibration.apply_temperature(raw, self.temperature)
 
     def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None,
                 min_precision: float | None = None) -> list[str]:
@@ -91,11 +94,13 @@ class StanceModel(ABC):
             raise StanceError(f"no decision thresholds for precision {key}; this model has: {known}")
         return self.thresholds[key]
 
-    def calibrate(self, texts: Sequence[str], labels: Sequence[str], contexts: Sequence[str] | None = None) -> None:
-        """Fit the temperature and the precision thresholds on (gold dev) claims; saved with the model."""
+    def calibrate(self, texts: Sequence[str], labels: Sequence[str], contexts: Sequence[str] | None = None,
+                  raw: np.ndarray | None = None) -> None:
+        """Fit the temperature and the precision thresholds on (gold dev) claims; saved with the model.
+        ``raw``: the classifier's own probabilities for ``texts`` when the caller already has them."""
         if not len(texts):
             return
-        raw = self._predict_proba(texts, contexts)
+        raw = self._predict_proba(texts, contexts) if raw is None else raw
         gold = np.array([self.labels.index(label) for label in labels])
         self.temperature = calibration.fit_temperature(raw, gold)
         self.thresholds = calibration.precision_thresholds(
