@@ -23,7 +23,9 @@ from stance.paths import BATCH_REGISTRY, GOLD_DIR, RELABEL_DIR
 SELECTION = {"test-world": "world articles: half cue rank, half random, per source",
              "dev-world": "world articles: half cue rank, half random, per source",
              "train-r2": "training claims: hard-negative pool, champion-uncertain, random (make_batches_r2.py)",
-             "relabel-r2": "blind 6% of every round-2 batch"}
+             "relabel-r2": "blind 6% of every round-2 batch",
+             "train-r3": "training claims: denial-cue pool, champion-uncertain, random (make_batches_r3.py)",
+             "relabel-r3": "blind 6% of every round-3 batch"}
 
 
 def register(batch: str, guidelines: str) -> None:

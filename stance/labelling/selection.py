@@ -137,12 +137,15 @@ class ClaimScore:
 def training_claims(
     candidates: list[SelectedClaim], scores: dict[tuple[str, int], ClaimScore], n: int, seed: int,
     shares: tuple[float, float, float] = (0.3, 0.3, 0.4),
+    pool: tuple[str, re.Pattern[str]] = ("hard-negative", HARD_NEGATIVE_CUES),
 ) -> list[tuple[str, SelectedClaim]]:
     """``n`` training claims as (stratum, claim), from three strata drawn in this order.
 
-    * ``hard-negative`` (share 0): a seeded random draw of claims matching HARD_NEGATIVE_CUES;
-    * ``uncertain`` (share 1): of the rest, claims where the champion and the lexicon
-      disagree, then the champion's lowest top-1/top-2 margin (active learning);
+    * ``pool[0]`` (share 0): a seeded random draw of claims matching the pattern ``pool[1]``
+      (round 2: HARD_NEGATIVE_CUES; round 3: DENIAL_CUES);
+    * ``uncertain`` (share 1): of the rest that the champion scored (``scores``), claims
+      where the champion and the lexicon disagree, then the champion's lowest top-1/top-2
+      margin (active learning);
     * ``random`` (share 2): a seeded uniform draw of the remaining claims.
     """
     rng = random.Random(seed)
@@ -151,13 +154,14 @@ def training_claims(
     def key(s: SelectedClaim) -> tuple[str, int]:
         return s.article.id, s.claim.start
 
-    n_hard, n_uncertain = round(n * shares[0]), round(n * shares[1])
-    hard_pool = [s for s in candidates if HARD_NEGATIVE_CUES.search(s.claim.text)]
-    hard = rng.sample(hard_pool, min(n_hard, len(hard_pool)))
-    taken.update(map(key, hard))
-    rest = [s for s in candidates if key(s) not in taken]
-    uncertain = sorted(rest, key=lambda s: (not scores[key(s)].disagrees, scores[key(s)].margin, key(s)))[:n_uncertain]
+    pool_name, pattern = pool
+    n_pool, n_uncertain = round(n * shares[0]), round(n * shares[1])
+    pooled = [s for s in candidates if pattern.search(s.claim.text)]
+    from_pool = rng.sample(pooled, min(n_pool, len(pooled)))
+    taken.update(map(key, from_pool))
+    scored = [s for s in candidates if key(s) not in taken and key(s) in scores]
+    uncertain = sorted(scored, key=lambda s: (not scores[key(s)].disagrees, scores[key(s)].margin, key(s)))[:n_uncertain]
     taken.update(map(key, uncertain))
     rest = [s for s in candidates if key(s) not in taken]
-    randomly = rng.sample(rest, min(n - len(hard) - len(uncertain), len(rest)))
-    return [("hard-negative", s) for s in hard] + [("uncertain", s) for s in uncertain] + [("random", s) for s in randomly]
+    randomly = rng.sample(rest, min(n - len(from_pool) - len(uncertain), len(rest)))
+    return [(pool_name, s) for s in from_pool] + [("uncertain", s) for s in uncertain] + [("random", s) for s in randomly]
