@@ -10,11 +10,14 @@ from stance.labels import LABELS
 __version__ = "0.1.0"
 
 
-def load(location):
-    """Load a saved model (directory or MLflow URI) as a ``stance.predict.Predictor``."""
+def load(location, inference_path=None):
+    """Load a saved model (directory or MLflow URI) as a ``stance.inference.predictor.Predictor``.
+
+    ``inference_path`` (``fp32``, ``int8``, ``onnx``, ``onnx-int8`` for transformer models) overrides
+    the path the model was saved with."""
     from stance.inference.predictor import load as _load
 
-    return _load(location)
+    return _load(location, inference_path=inference_path)
 
 
 __all__ = ["LABELS", "load", "__version__"]

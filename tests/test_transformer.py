@@ -118,13 +118,16 @@ def test_int8_becomes_the_default_path_only_within_the_dev_bound(tiny_transforme
     from stance.experiment import run
 
     monkeypatch.setattr(run, "MAX_FAST_PATH_DEV_LOSS", bound)
-    chosen, scores = run.choose_inference_path(tiny_transformer, _dev_set())
+    dev = _dev_set()
+    chosen, scores, probabilities = run.choose_inference_path(tiny_transformer, dev)
     assert chosen.inference_path == expected
     assert set(scores) == {"dev_macro_f1_fp32", "dev_macro_f1_int8"}
+    # the chosen path's own dev probabilities, handed on to calibration instead of recomputed
+    np.testing.assert_allclose(probabilities, chosen.predict_proba(dev.texts, dev.contexts), atol=1e-6)
 
 
 def test_saved_int8_path_survives_loading_and_can_be_overridden(tiny_transformer, tmp_path):
-    from stance.inference.predictor import load
+    from stance import load
 
     tiny_transformer.inference_variants()["int8"].save(tmp_path / "t")
     assert load(tmp_path / "t").model.inference_path == "int8"
