@@ -32,9 +32,16 @@ from stance.models.base import StanceModel
 from stance.models.encoders import resolve_encoder
 
 
-# inference path name -> (params.runtime, params.quantize_int8)
-INFERENCE_PATHS = {"fp32": ("torch", False), "int8": ("torch", True), "onnx": ("onnx", False),
-                   "onnx-int8": ("onnx", True)}
+# inference path name -> the params that select it. "int8-partial" keeps the feed-forward output
+# projections in fp32: their inputs (GELU activations) carry outliers that per-tensor dynamic int8
+# cannot represent, which breaks some encoders (all-mpnet-base-v2: dev macro-F1 0.74 -> 0.30).
+INFERENCE_PATHS = {
+    "fp32": {"runtime": "torch", "quantize_int8": False, "int8_ffn_output": True},
+    "int8": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True},
+    "int8-partial": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": False},
+    "onnx": {"runtime": "onnx", "quantize_int8": False, "int8_ffn_output": True},
+    "onnx-int8": {"runtime": "onnx", "quantize_int8": True, "int8_ffn_output": True},
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class TransformerParams:
     group_by_length: bool = False  # batches of similar length (less padding, faster on CPU); changes sample order
     progress: bool = False  # per-step progress bars while training (off: `make train` prints one line per run)
     quantize_int8: bool = False  # dynamic int8 quantization of Linear layers at inference (CPU)
+    int8_ffn_output: bool = True  # with quantize_int8: also the feed-forward output projections
     runtime: str = "torch"  # inference runtime: torch | onnx (ONNX Runtime on the CPU; stance.models.onnx_runtime)
 
 
@@ -185,9 +193,11 @@ class TransformerModel(StanceModel):
             import torch
 
             # The encoder's Linear layers only: the small classification head stays fp32 (cheap, and
-            # quantizing it costs accuracy for no speed).
+            # quantizing it costs accuracy for no speed). The feed-forward output projections are the
+            # only encoder layers that project down (in_features > out_features).
             encoder_linears = {name for name, module in self.network.named_modules()
-                               if isinstance(module, torch.nn.Linear) and not name.startswith("classifier")}
+                               if isinstance(module, torch.nn.Linear) and not name.startswith("classifier")
+                               and (self.params.int8_ffn_output or module.in_features <= module.out_features)}
             with warnings.catch_warnings():
                 # torch 2.13 announces the removal of its quantized tensors "in a future release"; the
                 # path is measured and tested on the pinned torch, and a user should not see this per call
@@ -200,18 +210,18 @@ class TransformerModel(StanceModel):
 
     @property
     def inference_path(self):
-        current = (self.params.runtime, self.params.quantize_int8)
-        return next((name for name, path in INFERENCE_PATHS.items() if path == current), None)
+        return next((name for name, chosen in INFERENCE_PATHS.items()
+                     if all(getattr(self.params, key) == value for key, value in chosen.items())), None)
 
     def inference_variants(self):
-        """fp32 and int8 PyTorch, and ONNX Runtime fp32 / int8 when onnxruntime is installed; all but
+        """fp32, int8 and int8-partial PyTorch, and ONNX Runtime fp32 / int8 when onnxruntime is installed; all but
         fp32 are CPU paths, so a network on a GPU offers only its own path."""
         if next(self.network.parameters()).device.type != "cpu":
             return {}
         try:
             import onnxruntime  # noqa: F401
         except ImportError:
-            names = [name for name in INFERENCE_PATHS if INFERENCE_PATHS[name][0] != "onnx"]
+            names = [name for name in INFERENCE_PATHS if INFERENCE_PATHS[name]["runtime"] != "onnx"]
         else:
             names = list(INFERENCE_PATHS)
         variants = {}
@@ -219,8 +229,7 @@ class TransformerModel(StanceModel):
             if name == self.inference_path:
                 variants[name] = self
                 continue
-            runtime, int8 = INFERENCE_PATHS[name]
-            variant = TransformerModel(dataclasses.replace(self.params, runtime=runtime, quantize_int8=int8),
+            variant = TransformerModel(dataclasses.replace(self.params, **INFERENCE_PATHS[name]),
                                        self.seed, self.labels, self.context_claims)
             variant.network, variant.tokenizer = self.network, self.tokenizer
             variant.temperature, variant.thresholds = self.temperature, self.thresholds
