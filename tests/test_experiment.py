@@ -118,6 +118,18 @@ def test_eval_table_reads_runs_back(tiny_data, capsys):
     assert "toy-lexicon" in out and "gold" in out
 
 
+def test_eval_of_named_runs_keeps_two_runs_of_one_config_apart(tiny_data, capsys):
+    from stance.cli import main
+    from stance.experiment.run import run_experiment
+
+    first, second = (run_experiment(config("lexicon"), tiny_data / "data", tiny_data / "models") for _ in range(2))
+    assert main(["eval", "--table-only"]) == 0
+    assert capsys.readouterr().out.count("toy-lexicon") == 1  # newest run per config
+    assert main(["eval", "--table-only", "--runs", f"{first.run_id},{second.run_id}"]) == 0
+    out = capsys.readouterr().out
+    assert f"toy-lexicon@{first.run_id[:8]}" in out and out.count("toy-lexicon") == 2
+
+
 def test_full_report_registers_the_champion_and_writes_model_cards(tiny_data, capsys):
     from stance.cli import main
     from stance.experiment.run import run_experiment

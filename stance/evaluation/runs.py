@@ -67,8 +67,10 @@ def latest_runs(experiment: str = EXPERIMENT, run_ids: list[str] | None = None) 
         if "config_name" not in run.data.tags:  # a suite's parent run: it trained nothing itself
             continue
         name = run.data.tags["config_name"]
-        if not run_ids and name in seen:
-            continue
+        if name in seen:
+            if not run_ids:
+                continue
+            name = f"{name}@{run.info.run_id[:8]}"  # asked-for older runs of a config keep their own row
         seen.add(name)
         records.append(RunRecord(run.info.run_id, name, run.data.tags.get("model_uri", ""),
                                  run.data.tags.get("model_dir", ""), dict(run.data.metrics), run.info.start_time,
