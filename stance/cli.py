@@ -14,6 +14,7 @@ from pathlib import Path
 
 from stance import paths
 from stance.errors import StanceError
+from stance.models.transformer import INFERENCE_PATHS
 
 
 def cmd_train(args: argparse.Namespace) -> None:
@@ -269,10 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="label ACCUSATION/DENIAL only above the per-class thresholds that reached precision P "
                               "on gold dev (P one of 0.8, 0.9, 0.95; fewer, surer stance labels). Default: most "
                               "probable label (--engine local only)")
-    predict.add_argument("--inference-path", choices=("fp32", "int8", "onnx", "onnx-int8"),
-                         help="transformer models: override the saved inference path (default: the model's own; "
-                              "int8 when it kept gold dev macro-F1 within 0.005 of fp32; onnx needs onnxruntime; "
-                              "--engine local only)")
+    predict.add_argument("--inference-path", choices=tuple(INFERENCE_PATHS),
+                         help="transformer models: override the saved inference path (default: the model's own, "
+                              "the first of int8, int8-partial (feed-forward outputs kept fp32) that kept gold dev "
+                              "macro-F1 within 0.005 of fp32, else fp32; onnx needs onnxruntime; --engine local only)")
     predict.add_argument("--engine", choices=("local", "spark"), default="local",
                          help="local: this process (default); spark: a Spark job (pip install -e '.[spark]')")
     spark = predict.add_argument_group(

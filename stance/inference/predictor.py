@@ -108,8 +108,9 @@ def _resolve_local(location: str) -> Path:
 def load(location: str | os.PathLike, inference_path: str | None = None) -> Predictor:
     """Load a saved model from a directory or an MLflow model URI (runs:/..., models:/...).
 
-    ``inference_path`` (``fp32``, ``int8``, ``onnx``, ``onnx-int8`` for transformer models) overrides
-    the path the model was saved with (int8 when it kept dev macro-F1 within 0.005 of fp32)."""
+    ``inference_path`` (``fp32``, ``int8``, ``int8-partial``, ``onnx``, ``onnx-int8`` for transformer
+    models) overrides the path the model was saved with (the first of int8 and int8-partial that kept
+    dev macro-F1 within 0.005 of fp32, else fp32)."""
     directory = _resolve_local(str(location))
     model = load_model(directory)
     if inference_path is not None and inference_path != model.inference_path:
