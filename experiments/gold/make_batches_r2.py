@@ -111,11 +111,17 @@ def make_train(out: Path, champion: Path) -> None:
         picked = training_claims(candidates, scores, n, seed=SEED)
         print(f"{'+'.join(corpora)}: {len(candidates)} candidate claims, {len(picked)} chosen")
         chosen.extend(picked)
-    rng = random.Random(SEED)
+    write_training_batches(out, "r2", chosen, SEED)
+
+
+def write_training_batches(out: Path, round_name: str, chosen: list[tuple[str, SelectedClaim]], seed: int) -> None:
+    """train-<round>-NN batches of the (stratum, claim) pairs, each with its strata file, and the
+    blind re-label batches relabel-<round>-train-N holding a seeded share of every batch."""
+    rng = random.Random(seed)
     rng.shuffle(chosen)  # strata and corpora mixed in every batch
     relabel: list[BatchItem] = []
     for number, group in enumerate(chunks(chosen, BATCH_SIZE), start=1):
-        batch = f"train-r2-{number:02d}"
+        batch = f"train-{round_name}-{number:02d}"
         group = sorted(group, key=lambda pair: (pair[1].article.id, pair[1].claim.start))
         items = write_claim_batch(out, batch, [(s.article, s.claim) for _, s in group])
         with open(out / f"{batch}.strata.tsv", "w", encoding="utf-8", newline="") as handle:
@@ -124,7 +130,7 @@ def make_train(out: Path, champion: Path) -> None:
                 writer.writerow([item.id, item.article.id, item.claim.start, item.claim.end, stratum])
         relabel.extend(relabel_sample(rng, items))
         print(f"{batch}: {len(items)} claims")
-    write_relabel(out, "relabel-r2-train", relabel, rng)
+    write_relabel(out, f"relabel-{round_name}-train", relabel, rng)
 
 
 def main() -> None:

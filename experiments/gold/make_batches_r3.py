@@ -24,13 +24,11 @@ A blind re-label batch (relabel-r3-*) holds a seeded 6% of every batch.
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 from pathlib import Path
 
-from make_batches_r2 import BATCH_SIZE, candidates_of, champion_scores, chunks, relabel_sample, write_relabel
+from make_batches_r2 import candidates_of, champion_scores, write_training_batches
 
-from stance.labelling.batches import BatchItem, write_claim_batch
 from stance.labelling.selection import DENIAL_CUES, SelectedClaim, training_claims
 from stance.labelling.store import GOLD_DIR, read_directory
 
@@ -51,20 +49,7 @@ def make_train(out: Path, champion: Path) -> None:
         picked = training_claims(candidates, scores, n, seed=SEED, shares=SHARES, pool=("denial-cue", DENIAL_CUES))
         print(f"{'+'.join(corpora)}: {len(candidates)} candidate claims, {len(picked)} chosen")
         chosen.extend(picked)
-    rng = random.Random(SEED)
-    rng.shuffle(chosen)  # strata and corpora mixed in every batch
-    relabel: list[BatchItem] = []
-    for number, group in enumerate(chunks(chosen, BATCH_SIZE), start=1):
-        batch = f"train-r3-{number:02d}"
-        group = sorted(group, key=lambda pair: (pair[1].article.id, pair[1].claim.start))
-        items = write_claim_batch(out, batch, [(s.article, s.claim) for _, s in group])
-        with open(out / f"{batch}.strata.tsv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-            for item, (stratum, _) in zip(items, group):
-                writer.writerow([item.id, item.article.id, item.claim.start, item.claim.end, stratum])
-        relabel.extend(relabel_sample(rng, items))
-        print(f"{batch}: {len(items)} claims")
-    write_relabel(out, "relabel-r3-train", relabel, rng)
+    write_training_batches(out, "r3", chosen, SEED)
 
 
 def main() -> None:
