@@ -34,7 +34,7 @@ def cmd_train(args: argparse.Namespace) -> None:
             suite_parent_run(experiment, None if args.configs else args.suite):
         for number, config in enumerate(configs, start=1):
             print(f"[{number}/{len(configs)}] {config.name:<28}", end=" ", flush=True)
-            summary = run_experiment(config, data_dir, models_dir, experiment)
+            summary = run_experiment(config, data_dir, models_dir, experiment, refit=args.refit)
             if summary is None:  # not process 0 of a distributed launch
                 continue
             print(f"{summary.dev_prefix} macro-F1 {summary.dev['macro_f1']:.3f}  ({summary.seconds:.0f}s)", flush=True)
@@ -233,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", help="prepared dataset directory (default: artifacts/data; (re)built when its "
                                       "inputs changed)")
     train.add_argument("--models", help="where saved models go (default: models/)")
+    train.add_argument("--refit", action="store_true",
+                       help="fit every model again, even when --models holds one fitted on the same config, seed "
+                            "and data (default: such a model, or ensemble member, is loaded, then chosen an "
+                            "inference path, calibrated and scored again: use --refit after changing training code)")
     train.set_defaults(func=cmd_train)
 
     evaluate = commands.add_parser("eval", help="compare trained models on the test split (from MLflow)",
@@ -272,8 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "probable label (--engine local only)")
     predict.add_argument("--inference-path", choices=tuple(INFERENCE_PATHS),
                          help="transformer models: override the saved inference path (default: the model's own, "
-                              "the first of int8, int8-partial (feed-forward outputs kept fp32) that kept gold dev "
-                              "macro-F1 within 0.005 of fp32, else fp32; onnx needs onnxruntime; --engine local only)")
+                              "the first of int8, int8-smooth (feed-forward output inputs smoothed), int8-partial "
+                              "(feed-forward outputs kept fp32) that kept gold dev macro-F1 within 0.005 of fp32, "
+                              "else fp32; onnx needs onnxruntime; --engine local only)")
     predict.add_argument("--engine", choices=("local", "spark"), default="local",
                          help="local: this process (default); spark: a Spark job (pip install -e '.[spark]')")
     spark = predict.add_argument_group(

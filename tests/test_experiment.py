@@ -94,6 +94,27 @@ def test_ensemble_member_fitted_by_an_earlier_run_is_reused_not_refitted(tiny_da
     original.temperature = 1.0
     np.testing.assert_allclose(reused.predict_proba(texts), original.predict_proba(texts))
 
+    # every member carries its key, so a later ensemble with the seed-8 member reuses it too
+    assert (summary.model_dir / "members" / "1" / "fit_key.txt").is_file()
+    swapped = dataclasses.replace(ensemble, name="toy-swapped", model=ModelConfig(
+        "ensemble", {"members": (other_seed, {"type": "tfidf-logreg", "params": {}, "seed": 9})}))
+    again = run_experiment(swapped, tiny_data / "data", tiny_data / "models")
+    assert mlflow.get_run(again.run_id).data.tags["reused_fits"] == "toy-ensemble/members/1"
+
+
+def test_a_config_run_again_reuses_its_fit_unless_refit(tiny_data):
+    import mlflow
+
+    from stance.experiment.run import run_experiment
+
+    first = run_experiment(config("tfidf-logreg"), tiny_data / "data", tiny_data / "models")
+    again = run_experiment(config("tfidf-logreg"), tiny_data / "data", tiny_data / "models")
+    assert mlflow.get_run(again.run_id).data.tags["reused_fits"] == "toy-tfidf-logreg"
+    assert again.dev == first.dev and again.test == first.test
+    refit = run_experiment(config("tfidf-logreg"), tiny_data / "data", tiny_data / "models", refit=True)
+    assert "reused_fits" not in mlflow.get_run(refit.run_id).data.tags
+    assert (refit.model_dir / "fit_key.txt").read_text() == (first.model_dir / "fit_key.txt").read_text()
+
 
 def test_weak_only_training_uses_no_gold(tiny_data):
     from stance.dataset import TrainSelection, load_dataset, training_rows

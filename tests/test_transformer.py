@@ -122,9 +122,10 @@ def test_int8_becomes_the_default_path_only_within_the_dev_bound(tiny_transforme
     dev = _dev_set()
     chosen, scores, probabilities = run.choose_inference_path(tiny_transformer, dev)
     assert chosen.inference_path == expected
-    # fp32 is the reference; int8-partial is tried only when int8 misses the bound
-    assert set(scores) == {"dev_macro_f1_fp32", "dev_macro_f1_int8"} | (
-        {"dev_macro_f1_int8-partial"} if expected == "fp32" else set())
+    # fp32 is the reference; the slower int8 paths are tried only when int8 misses the bound
+    offered = [name for name in run.FAST_PATHS if name in tiny_transformer.inference_variants()]
+    assert set(scores) == {"dev_macro_f1_fp32"} | {f"dev_macro_f1_{name}" for name in
+                                                   (offered if expected == "fp32" else offered[:1])}
     # the chosen path's own dev probabilities, handed on to calibration instead of recomputed
     np.testing.assert_allclose(probabilities, chosen.predict_proba(dev.texts, dev.contexts), atol=1e-6)
 
@@ -164,3 +165,52 @@ def test_int8_partial_keeps_the_feed_forward_output_in_fp32(tiny_transformer):
     everything, partial = quantized("int8"), quantized("int8-partial")
     down_projections = {n for n in everything if n.endswith("output.dense") and "attention" not in n}
     assert down_projections and partial == everything - down_projections
+
+
+def _calibrated_copy(model, tmp_path):
+    """A copy of ``model`` with int8 activation ranges (the module's fixture stays without)."""
+    model.save(tmp_path / "copy")
+    copy = load_model(tmp_path / "copy")
+    copy.calibrate_int8(TEXTS, CONTEXTS)
+    return copy
+
+
+def test_int8_smooth_is_offered_only_with_recorded_ranges(tiny_transformer, tmp_path):
+    assert "int8-smooth" not in tiny_transformer.inference_variants()
+    calibrated = _calibrated_copy(tiny_transformer, tmp_path)
+    smooth = calibrated.inference_variants()["int8-smooth"]
+    assert smooth.inference_path == "int8-smooth"
+    texts = ["The Pentagon strongly denied the accusations.", "Russia accused the US of lying."]
+    assert abs(smooth.predict_proba(texts) - calibrated.predict_proba(texts)).max() < 0.05
+    smooth.save(tmp_path / "smooth")  # the ranges travel with the model
+    np.testing.assert_array_equal(load_model(tmp_path / "smooth").predict_proba(texts), smooth.predict_proba(texts))
+    import dataclasses
+
+    unranged = model_class("transformer")(dataclasses.replace(tiny_transformer.params, **smooth_params()))
+    unranged.network, unranged.tokenizer = tiny_transformer.network, tiny_transformer.tokenizer
+    with pytest.raises(StanceError, match="int8-smooth path needs activation ranges"):
+        unranged.predict_proba(texts)
+
+
+def smooth_params():
+    from stance.models.transformer import INFERENCE_PATHS
+
+    return INFERENCE_PATHS["int8-smooth"]
+
+
+def test_smoothing_alone_keeps_the_function(tiny_transformer, tmp_path):
+    """Dividing the inputs by s and multiplying the weights by s is exact up to float rounding: what
+    int8-smooth changes is only what the int8 step sees."""
+    import torch
+
+    from stance.models.quantization import ffn_output_layers, smooth_ffn_outputs
+
+    calibrated = _calibrated_copy(tiny_transformer, tmp_path)
+    assert set(calibrated.activation_ranges) == set(ffn_output_layers(calibrated.network))
+    smoothed = smooth_ffn_outputs(calibrated.network, calibrated.activation_ranges)
+    batch = calibrated.tokenizer(TEXTS[:4], padding=True, return_tensors="pt")
+    with torch.inference_mode():
+        expected, got = calibrated.network(**batch).logits, smoothed(**batch).logits
+    torch.testing.assert_close(got, expected, atol=1e-4, rtol=1e-4)
+    assert not torch.equal(next(iter(ffn_output_layers(smoothed).values())).weight,
+                           next(iter(ffn_output_layers(calibrated.network).values())).weight)

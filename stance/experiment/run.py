@@ -28,15 +28,16 @@ from stance.errors import StanceError
 from stance.evaluation import metrics
 from stance.experiment.config import ExperimentConfig, to_flat_params
 from stance.experiment.distributed import is_main_process
-from stance.experiment.reuse import FittedModels, fit_key, record
+from stance.experiment.reuse import FittedModels, fit_key
 from stance.models import StanceModel, model_class
 from stance.models.calibration import decide
 
 
 # A model predicts with an int8 path by default when that path loses at most this much gold dev
 # macro-F1 (issue 9's bound; the speed-ups on this machine are measured by `make bench`).
-FAST_PATHS = ("int8", "int8-partial")  # fastest first; the first within the bound becomes the default
+FAST_PATHS = ("int8", "int8-smooth", "int8-partial")  # fastest first; the first within the bound becomes the default
 MAX_FAST_PATH_DEV_LOSS = 0.005
+INT8_CALIBRATION_CLAIMS = 512  # seeded sample of training claims whose activation ranges int8-smooth uses
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,9 @@ def selection(config: ExperimentConfig) -> TrainSelection:
 
 
 def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int, epoch_callback=None,
-              fitted_lookup=None) -> tuple[StanceModel, str]:
-    """The fitted model and its fit key (``stance.experiment.reuse``)."""
+              fitted_lookup=None) -> StanceModel:
+    """The fitted model, carrying its fit key (``stance.experiment.reuse``): loaded from an earlier
+    run when ``fitted_lookup`` finds one with the same key, else fitted here."""
     seed_everything(config.seed)
     cls = model_class(config.model.type)
     model = cls(cls.params_from_dict(config.model.params, f"{config.path}: model.params"), seed=config.seed,
@@ -94,8 +96,18 @@ def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int
     model.epoch_callback, model.fitted_lookup = epoch_callback, fitted_lookup
     texts, labels, contexts = column(train, "text"), label_names(train), column(train, "context")
     dev_data = (dev.texts, dev.labels, dev.contexts)
-    key = fit_key(model, texts, labels, contexts, dev_data)
-    return model.fit(texts, labels, contexts, dev=dev_data), key
+    model.fit_key = fit_key(model, texts, labels, contexts, dev_data)
+    found = fitted_lookup(model, texts, labels, contexts, dev_data) if fitted_lookup else None
+    return found or model.fit(texts, labels, contexts, dev=dev_data)
+
+
+def calibrate_int8(model: StanceModel, train, seed: int) -> None:
+    """Activation ranges for int8 paths that need them, from a seeded sample of training claims
+    (never dev: dev judges the paths)."""
+    rng = np.random.default_rng(seed)
+    rows = sorted(rng.choice(len(train), size=min(INT8_CALIBRATION_CLAIMS, len(train)), replace=False).tolist())
+    sample = train.select(rows)
+    model.calibrate_int8(column(sample, "text"), column(sample, "context"))
 
 
 def choose_inference_path(model: StanceModel, dev: EvalSet) -> tuple[StanceModel, dict[str, float], np.ndarray]:
@@ -153,8 +165,10 @@ def _log_split(model: StanceModel, evaluation: EvalSet, name: str,
 
 
 def run_experiment(config: ExperimentConfig, data_dir: Path | None = None, models_dir: Path | None = None,
-                   experiment: str | None = None) -> RunSummary | None:
-    """One MLflow run (a child run when a parent, e.g. a sweep's, is active) in ``experiment``."""
+                   experiment: str | None = None, refit: bool = False) -> RunSummary | None:
+    """One MLflow run (a child run when a parent, e.g. a sweep's, is active) in ``experiment``.
+    A model (or ensemble member) fitted by an earlier run on the same config, seed and data is
+    loaded instead of fitted again, unless ``refit``."""
     import mlflow
 
     from stance.experiment.tracking import EXPERIMENT, configure, git_commit, log_stance_model
@@ -176,15 +190,16 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None, model
             mlflow.log_params({"n_train_rows": len(train), "context_claims_used": prepared.options.context_claims,
                                "n_train_gold_rows": sum(p == "gold" for p in column(train, "provenance"))})
         dev = evaluation_set(data, "dev", corpora)
-        reusable = FittedModels(models_dir)
-        model, key = fit_model(config, train, dev, prepared.options.context_claims,
-                               epoch_callback=(lambda epoch, values: mlflow.log_metrics(values, step=epoch))
-                               if main else None, fitted_lookup=reusable)
+        reusable = FittedModels(models_dir, enabled=not refit)
+        model = fit_model(config, train, dev, prepared.options.context_claims,
+                          epoch_callback=(lambda epoch, values: mlflow.log_metrics(values, step=epoch))
+                          if main else None, fitted_lookup=reusable)
         if not main:
             return None
         mlflow.log_metric("fit_seconds", time.perf_counter() - started)
         if reusable.reused:
             mlflow.set_tag("reused_fits", ",".join(reusable.reused))
+        calibrate_int8(model, train, config.seed)
         model, path_scores, dev_raw = choose_inference_path(model, dev)
         mlflow.log_metrics(path_scores)
         if model.inference_path:
@@ -198,7 +213,6 @@ def run_experiment(config: ExperimentConfig, data_dir: Path | None = None, model
             results[evaluation.split] = (metrics.prefix(evaluation.split, evaluation.provenance),
                                          _log_split(model, evaluation, config.name, known))
         model_dir = model.save(models_dir / config.name)
-        record(model_dir, key)
         model_uri = log_stance_model(model_dir)
         mlflow.set_tags({"model_uri": model_uri, "model_dir": str(model_dir.resolve())})
         seconds = time.perf_counter() - started

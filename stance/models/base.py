@@ -24,6 +24,7 @@ from stance.labels import LABELS
 from stance.models import calibration
 
 META_FILE = "stance_model.json"
+FIT_KEY_FILE = "fit_key.txt"  # the digest of what the fit saw (stance.experiment.reuse), when known
 FORMAT_VERSION = 1
 
 
@@ -44,6 +45,7 @@ class StanceModel(ABC):
         self.fitted_lookup = None
         self.temperature = 1.0  # fitted on dev by calibrate(); 1.0 = the classifier's own probabilities
         self.thresholds: dict[str, dict[str, float]] = {}  # precision target -> label -> threshold
+        self.fit_key: str | None = None  # set by whoever computed it; saved as FIT_KEY_FILE
 
     @classmethod
     def params_from_dict(cls, values: dict[str, Any], where: str = "params") -> Any:
@@ -106,6 +108,10 @@ class StanceModel(ABC):
         self.thresholds = calibration.precision_thresholds(
             calibration.apply_temperature(raw, self.temperature), gold, self.labels)
 
+    def calibrate_int8(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> None:
+        """Record from (training) claims what a data-calibrated int8 path needs; saved with the model.
+        A no-op for models without one."""
+
     # optional capabilities, used by benchmarks (no caller branches on model type) --------
     def inference_variants(self) -> dict[str, StanceModel]:
         """Every inference path of this fitted model by name (``fp32``, ``int8``, ...), the one it uses
@@ -137,6 +143,8 @@ class StanceModel(ABC):
                 "params": asdict(self.params), "seed": self.seed, "context_claims": self.context_claims,
                 "temperature": self.temperature, "thresholds": self.thresholds}
         (directory / META_FILE).write_text(json.dumps(meta, indent=2))
+        if self.fit_key:
+            (directory / FIT_KEY_FILE).write_text(self.fit_key + "\n")
         return directory
 
     @classmethod
@@ -151,8 +159,15 @@ class StanceModel(ABC):
                            context_claims=meta.get("context_claims", DEFAULT_CONTEXT_CLAIMS))
         model.temperature = float(meta.get("temperature", 1.0))
         model.thresholds = meta.get("thresholds", {})
+        key_file = directory / FIT_KEY_FILE
+        model.fit_key = key_file.read_text().strip() if key_file.is_file() else None
         model._load_weights(directory)
         return model
+
+    def _share_fitted_state(self, variant: StanceModel) -> StanceModel:
+        """``variant`` (another inference path of this model) with this model's calibration and fit key."""
+        variant.temperature, variant.thresholds, variant.fit_key = self.temperature, self.thresholds, self.fit_key
+        return variant
 
     @abstractmethod
     def _save_weights(self, directory: Path) -> None: ...

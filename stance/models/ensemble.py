@@ -62,6 +62,10 @@ class EnsembleModel(StanceModel):
         # members' own calibration is not fitted (the ensemble's is): average their raw probabilities
         return np.mean([member.predict_proba(texts, contexts) for member in self.members], axis=0)
 
+    def calibrate_int8(self, texts, contexts=None):
+        for member in self.members:
+            member.calibrate_int8(texts, contexts)
+
     def _save_weights(self, directory: Path) -> None:
         for index, member in enumerate(self.members):
             member.save(directory / "members" / str(index))
@@ -92,6 +96,5 @@ class EnsembleModel(StanceModel):
         for name in shared:
             variant = EnsembleModel(self.params, self.seed, self.labels, self.context_claims)
             variant.members = [v[name] for v in per_member]
-            variant.temperature, variant.thresholds = self.temperature, self.thresholds
-            variants[name] = variant
+            variants[name] = self._share_fitted_state(variant)
         return variants

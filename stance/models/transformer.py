@@ -9,8 +9,10 @@
   selection and early stopping on dev macro-F1. Nothing is auto-logged
   (``report_to="none"``); per-epoch metrics go to MLflow through ``stance.experiment.tracking``.
 * Inference: length-sorted batches, dynamic padding, ``torch.inference_mode``;
-  optional int8 dynamic quantization of the linear layers for CPU.
-* Saved as ``save_pretrained`` safetensors plus tokenizer, under ``encoder/``.
+  optional int8 dynamic quantization of the linear layers for CPU (``stance.models.quantization``)
+  or ONNX Runtime (``stance.models.onnx_runtime``).
+* Saved as ``save_pretrained`` safetensors plus tokenizer, under ``encoder/``, and the int8
+  activation ranges in ``int8_ranges.npz``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,16 +33,17 @@ from stance.models.base import StanceModel
 from stance.models.encoders import resolve_encoder
 
 
-# inference path name -> the params that select it. "int8-partial" keeps the feed-forward output
-# projections in fp32: their inputs (GELU activations) carry outliers that per-tensor dynamic int8
-# cannot represent, which breaks some encoders (all-mpnet-base-v2: dev macro-F1 0.74 -> 0.30).
+# inference path name -> the params that select it (``stance.models.quantization`` explains the
+# int8 variants: all-layer int8 breaks some encoders, int8-partial and int8-smooth do not).
 INFERENCE_PATHS = {
-    "fp32": {"runtime": "torch", "quantize_int8": False, "int8_ffn_output": True},
-    "int8": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True},
-    "int8-partial": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": False},
-    "onnx": {"runtime": "onnx", "quantize_int8": False, "int8_ffn_output": True},
-    "onnx-int8": {"runtime": "onnx", "quantize_int8": True, "int8_ffn_output": True},
+    "fp32": {"runtime": "torch", "quantize_int8": False, "int8_ffn_output": True, "int8_smoothing": False},
+    "int8": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True, "int8_smoothing": False},
+    "int8-smooth": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True, "int8_smoothing": True},
+    "int8-partial": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": False, "int8_smoothing": False},
+    "onnx": {"runtime": "onnx", "quantize_int8": False, "int8_ffn_output": True, "int8_smoothing": False},
+    "onnx-int8": {"runtime": "onnx", "quantize_int8": True, "int8_ffn_output": True, "int8_smoothing": False},
 }
+RANGES_FILE = "int8_ranges.npz"  # per-channel activation maxima for int8-smooth, beside encoder/
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class TransformerParams:
     progress: bool = False  # per-step progress bars while training (off: `make train` prints one line per run)
     quantize_int8: bool = False  # dynamic int8 quantization of Linear layers at inference (CPU)
     int8_ffn_output: bool = True  # with quantize_int8: also the feed-forward output projections
+    # with quantize_int8: smooth the feed-forward output projections' inputs first (needs recorded
+    # activation ranges). Not part of the fit key: it was added after models were fitted and
+    # changes nothing in training (stance.experiment.reuse)
+    int8_smoothing: bool = dataclasses.field(default=False, metadata={"fit_key": False})
     runtime: str = "torch"  # inference runtime: torch | onnx (ONNX Runtime on the CPU; stance.models.onnx_runtime)
 
 
@@ -120,6 +126,7 @@ class TransformerModel(StanceModel):
         self.network = None
         self.tokenizer = None
         self.history: list[dict[str, float]] = []  # per-epoch train loss and dev metrics
+        self.activation_ranges: dict[str, np.ndarray] | None = None  # for int8-smooth: calibrate_int8()
 
     # encoding -------------------------------------------------------------------------
     def _second_segment(self, texts: Sequence[str], contexts: Sequence[str] | None) -> list[str] | None:
@@ -190,22 +197,13 @@ class TransformerModel(StanceModel):
         if not self.params.quantize_int8:
             return self.network
         if getattr(self, "_quantized", None) is None:
-            import torch
+            from stance.models.quantization import dynamic_int8
 
-            # The encoder's Linear layers only: the small classification head stays fp32 (cheap, and
-            # quantizing it costs accuracy for no speed). The feed-forward output projections are the
-            # only encoder layers that project down (in_features > out_features).
-            encoder_linears = {name for name, module in self.network.named_modules()
-                               if isinstance(module, torch.nn.Linear) and not name.startswith("classifier")
-                               and (self.params.int8_ffn_output or module.in_features <= module.out_features)}
-            with warnings.catch_warnings():
-                # torch 2.13 announces the removal of its quantized tensors "in a future release"; the
-                # path is measured and tested on the pinned torch, and a user should not see this per call
-                warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
-                warnings.filterwarnings("ignore", message=r".*torch\.ao\.quantization.*deprecated",
-                                        category=DeprecationWarning)
-                self._quantized = torch.ao.quantization.quantize_dynamic(self.network, encoder_linears,
-                                                                         dtype=torch.qint8)
+            if self.params.int8_smoothing and self.activation_ranges is None:
+                raise StanceError("the int8-smooth path needs activation ranges, which this model was saved "
+                                  "without (stance train records them); use int8-partial or fp32")
+            self._quantized = dynamic_int8(self.network, ffn_output=self.params.int8_ffn_output,
+                                           ranges=self.activation_ranges if self.params.int8_smoothing else None)
         return self._quantized
 
     @property
@@ -213,9 +211,20 @@ class TransformerModel(StanceModel):
         return next((name for name, chosen in INFERENCE_PATHS.items()
                      if all(getattr(self.params, key) == value for key, value in chosen.items())), None)
 
+    def calibrate_int8(self, texts, contexts=None):
+        """Record the activation ranges int8-smooth needs: per-channel input maxima of the feed-forward
+        output projections over ``texts`` (training claims), fp32 network."""
+        self._require_fitted()
+        from stance.models.quantization import record_ffn_input_ranges
+
+        fp32 = self.inference_variants().get("fp32", self)
+        self.activation_ranges = record_ffn_input_ranges(self.network, lambda: fp32._predict_proba(texts, contexts))
+        self._quantized = None
+
     def inference_variants(self):
-        """fp32, int8 and int8-partial PyTorch, and ONNX Runtime fp32 / int8 when onnxruntime is installed; all but
-        fp32 are CPU paths, so a network on a GPU offers only its own path."""
+        """fp32, int8, int8-smooth (when activation ranges were recorded) and int8-partial PyTorch, and ONNX
+        Runtime fp32 / int8 when onnxruntime is installed; all but fp32 are CPU paths, so a network on a GPU
+        offers only its own path."""
         if next(self.network.parameters()).device.type != "cpu":
             return {}
         try:
@@ -225,6 +234,8 @@ class TransformerModel(StanceModel):
         else:
             names = list(INFERENCE_PATHS)
         variants = {}
+        if self.activation_ranges is None:
+            names.remove("int8-smooth")
         for name in names:
             if name == self.inference_path:
                 variants[name] = self
@@ -232,8 +243,8 @@ class TransformerModel(StanceModel):
             variant = TransformerModel(dataclasses.replace(self.params, **INFERENCE_PATHS[name]),
                                        self.seed, self.labels, self.context_claims)
             variant.network, variant.tokenizer = self.network, self.tokenizer
-            variant.temperature, variant.thresholds = self.temperature, self.thresholds
-            variants[name] = variant
+            variant.activation_ranges = self.activation_ranges
+            variants[name] = self._share_fitted_state(variant)
         return variants
 
     def forward_pass(self, texts, contexts=None):
@@ -287,6 +298,8 @@ class TransformerModel(StanceModel):
             raise StanceError("cannot save an untrained transformer model")
         self.network.save_pretrained(directory / "encoder", safe_serialization=True)
         self.tokenizer.save_pretrained(directory / "encoder")
+        if self.activation_ranges is not None:
+            np.savez(directory / RANGES_FILE, **self.activation_ranges)
 
     def _load_weights(self, directory: Path) -> None:
         encoder = directory / "encoder"
@@ -294,3 +307,6 @@ class TransformerModel(StanceModel):
             raise StanceError(f"{encoder}/model.safetensors: missing model weights")
         self.network, self.tokenizer = _load_pretrained(str(encoder))
         self.network.eval()
+        if (directory / RANGES_FILE).is_file():
+            with np.load(directory / RANGES_FILE, allow_pickle=False) as ranges:
+                self.activation_ranges = {name: ranges[name] for name in ranges.files}
