@@ -96,8 +96,11 @@ def fit_model(config: ExperimentConfig, train, dev: EvalSet, context_claims: int
     model.epoch_callback, model.fitted_lookup = epoch_callback, fitted_lookup
     texts, labels, contexts = column(train, "text"), label_names(train), column(train, "context")
     dev_data = (dev.texts, dev.labels, dev.contexts)
-    model.fit_key = fit_key(model, texts, labels, contexts, dev_data)
-    found = fitted_lookup(model, texts, labels, contexts, dev_data) if fitted_lookup else None
+    if fitted_lookup is None:
+        model.fit_key = fit_key(model, texts, labels, contexts, dev_data)
+        found = None
+    else:  # the lookup puts the key on the model itself, found or not
+        found = fitted_lookup(model, texts, labels, contexts, dev_data)
     return found or model.fit(texts, labels, contexts, dev=dev_data)
 
 

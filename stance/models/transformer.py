@@ -34,7 +34,7 @@ from stance.models.encoders import resolve_encoder
 
 
 # inference path name -> the params that select it (``stance.models.quantization`` explains the
-# int8 variants: all-layer int8 breaks some encoders, int8-partial and int8-smooth do not).
+# int8 variants and what each measured: all-layer int8 breaks MPNet, int8-partial does not).
 INFERENCE_PATHS = {
     "fp32": {"runtime": "torch", "quantize_int8": False, "int8_ffn_output": True, "int8_smoothing": False},
     "int8": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True, "int8_smoothing": False},
