@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 def load(location, inference_path=None):
     """Load a saved model (directory or MLflow URI) as a ``stance.inference.predictor.Predictor``.
 
-    ``inference_path`` (``fp32``, ``int8``, ``int8-smooth``, ``int8-partial``, ``onnx``, ``onnx-int8`` for transformer
+    ``inference_path`` (``fp32``, ``int8``, ``int8-outlier``, ``int8-partial``, ``onnx``, ``onnx-int8`` for transformer
     models) overrides the path the model was saved with."""
     from stance.inference.predictor import load as _load
 

@@ -175,42 +175,58 @@ def _calibrated_copy(model, tmp_path):
     return copy
 
 
-def test_int8_smooth_is_offered_only_with_recorded_ranges(tiny_transformer, tmp_path):
-    assert "int8-smooth" not in tiny_transformer.inference_variants()
+def test_int8_outlier_is_offered_only_with_recorded_ranges(tiny_transformer, tmp_path):
+    assert "int8-outlier" not in tiny_transformer.inference_variants()
     calibrated = _calibrated_copy(tiny_transformer, tmp_path)
-    smooth = calibrated.inference_variants()["int8-smooth"]
-    assert smooth.inference_path == "int8-smooth"
+    outlier = calibrated.inference_variants()["int8-outlier"]
+    assert outlier.inference_path == "int8-outlier"
     texts = ["The Pentagon strongly denied the accusations.", "Russia accused the US of lying."]
-    assert abs(smooth.predict_proba(texts) - calibrated.predict_proba(texts)).max() < 0.05
-    smooth.save(tmp_path / "smooth")  # the ranges travel with the model
-    np.testing.assert_array_equal(load_model(tmp_path / "smooth").predict_proba(texts), smooth.predict_proba(texts))
+    assert abs(outlier.predict_proba(texts) - calibrated.predict_proba(texts)).max() < 0.05
+    outlier.save(tmp_path / "outlier")  # the ranges travel with the model
+    np.testing.assert_array_equal(load_model(tmp_path / "outlier").predict_proba(texts), outlier.predict_proba(texts))
     import dataclasses
 
-    unranged = model_class("transformer")(dataclasses.replace(tiny_transformer.params, **smooth_params()))
+    from stance.models.transformer import INFERENCE_PATHS
+
+    unranged = model_class("transformer")(dataclasses.replace(tiny_transformer.params, **INFERENCE_PATHS["int8-outlier"]))
     unranged.network, unranged.tokenizer = tiny_transformer.network, tiny_transformer.tokenizer
-    with pytest.raises(StanceError, match="int8-smooth path needs activation ranges"):
+    with pytest.raises(StanceError, match="int8-outlier path needs activation ranges"):
         unranged.predict_proba(texts)
 
 
-def smooth_params():
-    from stance.models.transformer import INFERENCE_PATHS
-
-    return INFERENCE_PATHS["int8-smooth"]
-
-
-def test_smoothing_alone_keeps_the_function(tiny_transformer, tmp_path):
-    """Dividing the inputs by s and multiplying the weights by s is exact up to float rounding: what
-    int8-smooth changes is only what the int8 step sees."""
+def test_splitting_outlier_channels_alone_keeps_the_function(tiny_transformer, tmp_path):
+    """Computing some input channels apart is exact up to float rounding: what int8-outlier
+    changes is only what the int8 step sees."""
     import torch
 
-    from stance.models.quantization import ffn_output_layers, smooth_ffn_outputs
+    from stance.models.quantization import ffn_output_layers, split_outlier_channels
 
     calibrated = _calibrated_copy(tiny_transformer, tmp_path)
     assert set(calibrated.activation_ranges) == set(ffn_output_layers(calibrated.network))
-    smoothed = smooth_ffn_outputs(calibrated.network, calibrated.activation_ranges)
+    # a threshold at each layer's median makes half the channels outliers (the default makes none here)
+    medians = {name: float(np.median(r)) for name, r in calibrated.activation_ranges.items()}
+    split = split_outlier_channels(calibrated.network, calibrated.activation_ranges, threshold=0.0)
+    halves = {name: np.where(r > medians[name], r, 0.0) for name, r in calibrated.activation_ranges.items()}
+    split_half = split_outlier_channels(calibrated.network, halves, threshold=0.0)
     batch = calibrated.tokenizer(TEXTS[:4], padding=True, return_tensors="pt")
     with torch.inference_mode():
-        expected, got = calibrated.network(**batch).logits, smoothed(**batch).logits
-    torch.testing.assert_close(got, expected, atol=1e-4, rtol=1e-4)
-    assert not torch.equal(next(iter(ffn_output_layers(smoothed).values())).weight,
-                           next(iter(ffn_output_layers(calibrated.network).values())).weight)
+        expected = calibrated.network(**batch).logits
+        torch.testing.assert_close(split(**batch).logits, expected, atol=1e-4, rtol=1e-4)
+        torch.testing.assert_close(split_half(**batch).logits, expected, atol=1e-4, rtol=1e-4)
+    first = next(iter(ffn_output_layers(split_half).values()))
+    assert 0 < int((first.weight == 0).all(dim=0).sum()) < first.in_features  # the outlier columns left the int8 part
+
+
+def test_a_saved_model_with_the_retired_smoothing_param_still_loads(tiny_transformer, tmp_path):
+    import json
+
+    tiny_transformer.save(tmp_path / "old")
+    meta_path = tmp_path / "old" / "stance_model.json"
+    meta = json.loads(meta_path.read_text())
+    meta["params"]["int8_smoothing"] = False
+    meta_path.write_text(json.dumps(meta))
+    assert load_model(tmp_path / "old").inference_path == tiny_transformer.inference_path
+    meta["params"]["int8_smoothing"] = True
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(StanceError, match="int8_smoothing belongs to an inference path"):
+        load_model(tmp_path / "old")

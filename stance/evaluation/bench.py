@@ -7,7 +7,7 @@ Measured in one run, side by side:
 * end-to-end ``predict_articles`` throughput over real articles (segmentation,
   tokenization, batching included) for every model given;
 * every inference path the model offers (the fp32 PyTorch reference; int8 PyTorch: all
-  layers, smoothed (``int8-smooth``) and partial; ONNX Runtime fp32 and int8 when
+  layers, outlier channels apart (``int8-outlier``) and partial; ONNX Runtime fp32 and int8 when
   installed), with its dev macro-F1 next to the reference's and the path the saved model
   predicts with marked;
 * the ceiling: mean tokens per claim, the machine's measured fp32 GEMM rate, the

@@ -108,8 +108,8 @@ def _resolve_local(location: str) -> Path:
 def load(location: str | os.PathLike, inference_path: str | None = None) -> Predictor:
     """Load a saved model from a directory or an MLflow model URI (runs:/..., models:/...).
 
-    ``inference_path`` (``fp32``, ``int8``, ``int8-smooth``, ``int8-partial``, ``onnx``, ``onnx-int8`` for transformer
-    models) overrides the path the model was saved with (the first of int8, int8-smooth and int8-partial that kept
+    ``inference_path`` (``fp32``, ``int8``, ``int8-outlier``, ``int8-partial``, ``onnx``, ``onnx-int8`` for transformer
+    models) overrides the path the model was saved with (the first of int8, int8-outlier and int8-partial that kept
     dev macro-F1 within 0.005 of fp32, else fp32)."""
     directory = _resolve_local(str(location))
     model = load_model(directory)

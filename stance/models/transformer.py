@@ -36,14 +36,17 @@ from stance.models.encoders import resolve_encoder
 # inference path name -> the params that select it (``stance.models.quantization`` explains the
 # int8 variants and what each measured: all-layer int8 breaks MPNet, int8-partial does not).
 INFERENCE_PATHS = {
-    "fp32": {"runtime": "torch", "quantize_int8": False, "int8_ffn_output": True, "int8_smoothing": False},
-    "int8": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True, "int8_smoothing": False},
-    "int8-smooth": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True, "int8_smoothing": True},
-    "int8-partial": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": False, "int8_smoothing": False},
-    "onnx": {"runtime": "onnx", "quantize_int8": False, "int8_ffn_output": True, "int8_smoothing": False},
-    "onnx-int8": {"runtime": "onnx", "quantize_int8": True, "int8_ffn_output": True, "int8_smoothing": False},
+    "fp32": {"runtime": "torch", "quantize_int8": False, "int8_ffn_output": True, "int8_outliers": False},
+    "int8": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True, "int8_outliers": False},
+    "int8-outlier": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": True, "int8_outliers": True},
+    "int8-partial": {"runtime": "torch", "quantize_int8": True, "int8_ffn_output": False, "int8_outliers": False},
+    "onnx": {"runtime": "onnx", "quantize_int8": False, "int8_ffn_output": True, "int8_outliers": False},
+    "onnx-int8": {"runtime": "onnx", "quantize_int8": True, "int8_ffn_output": True, "int8_outliers": False},
 }
-RANGES_FILE = "int8_ranges.npz"  # per-channel activation maxima for int8-smooth, beside encoder/
+RANGES_FILE = "int8_ranges.npz"  # per-channel activation maxima for int8-outlier, beside encoder/
+# saved params of earlier versions that no longer exist and never changed a prediction when saved
+# with their default: int8_smoothing (the removed int8-smooth path, never chosen by a run)
+RETIRED_PARAMS = {"int8_smoothing": False}
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,10 @@ class TransformerParams:
     progress: bool = False  # per-step progress bars while training (off: `make train` prints one line per run)
     quantize_int8: bool = False  # dynamic int8 quantization of Linear layers at inference (CPU)
     int8_ffn_output: bool = True  # with quantize_int8: also the feed-forward output projections
-    # with quantize_int8: smooth the feed-forward output projections' inputs first (needs recorded
-    # activation ranges). Not part of the fit key: it was added after models were fitted and
-    # changes nothing in training (stance.experiment.reuse)
-    int8_smoothing: bool = dataclasses.field(default=False, metadata={"fit_key": False})
+    # with quantize_int8: compute the feed-forward output projections' outlier input channels in
+    # fp32 (needs recorded activation ranges; stance.models.quantization). Not part of the fit key:
+    # it was added after models were fitted and changes nothing in training (stance.experiment.reuse)
+    int8_outliers: bool = dataclasses.field(default=False, metadata={"fit_key": False})
     runtime: str = "torch"  # inference runtime: torch | onnx (ONNX Runtime on the CPU; stance.models.onnx_runtime)
 
 
@@ -126,7 +129,16 @@ class TransformerModel(StanceModel):
         self.network = None
         self.tokenizer = None
         self.history: list[dict[str, float]] = []  # per-epoch train loss and dev metrics
-        self.activation_ranges: dict[str, np.ndarray] | None = None  # for int8-smooth: calibrate_int8()
+        self.activation_ranges: dict[str, np.ndarray] | None = None  # for int8-outlier: calibrate_int8()
+
+    @classmethod
+    def params_from_dict(cls, values, where="params"):
+        values = dict(values)
+        for name, harmless in RETIRED_PARAMS.items():
+            if name in values and values.pop(name) != harmless:
+                raise StanceError(f"{where}: {name} belongs to an inference path this version no longer has; "
+                                  "set it to false or remove it")
+        return super().params_from_dict(values, where)
 
     # encoding -------------------------------------------------------------------------
     def _second_segment(self, texts: Sequence[str], contexts: Sequence[str] | None) -> list[str] | None:
@@ -199,11 +211,11 @@ class TransformerModel(StanceModel):
         if getattr(self, "_quantized", None) is None:
             from stance.models.quantization import dynamic_int8
 
-            if self.params.int8_smoothing and self.activation_ranges is None:
-                raise StanceError("the int8-smooth path needs activation ranges, which this model was saved "
+            if self.params.int8_outliers and self.activation_ranges is None:
+                raise StanceError("the int8-outlier path needs activation ranges, which this model was saved "
                                   "without (stance train records them); use int8-partial or fp32")
             self._quantized = dynamic_int8(self.network, ffn_output=self.params.int8_ffn_output,
-                                           ranges=self.activation_ranges if self.params.int8_smoothing else None)
+                                           outlier_ranges=self.activation_ranges if self.params.int8_outliers else None)
         return self._quantized
 
     @property
@@ -212,7 +224,7 @@ class TransformerModel(StanceModel):
                      if all(getattr(self.params, key) == value for key, value in chosen.items())), None)
 
     def calibrate_int8(self, texts, contexts=None):
-        """Record the activation ranges int8-smooth needs: per-channel input maxima of the feed-forward
+        """Record the activation ranges int8-outlier needs: per-channel input maxima of the feed-forward
         output projections over ``texts`` (training claims), fp32 network."""
         self._require_fitted()
         from stance.models.quantization import record_ffn_input_ranges
@@ -222,7 +234,7 @@ class TransformerModel(StanceModel):
         self._quantized = None
 
     def inference_variants(self):
-        """fp32, int8, int8-smooth (when activation ranges were recorded) and int8-partial PyTorch, and ONNX
+        """fp32, int8, int8-outlier (when activation ranges were recorded) and int8-partial PyTorch, and ONNX
         Runtime fp32 / int8 when onnxruntime is installed; all but fp32 are CPU paths, so a network on a GPU
         offers only its own path."""
         if next(self.network.parameters()).device.type != "cpu":
@@ -235,7 +247,7 @@ class TransformerModel(StanceModel):
             names = list(INFERENCE_PATHS)
         variants = {}
         if self.activation_ranges is None:
-            names.remove("int8-smooth")
+            names.remove("int8-outlier")
         for name in names:
             if name == self.inference_path:
                 variants[name] = self
