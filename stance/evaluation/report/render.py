@@ -167,7 +167,7 @@ def markdown(evaluation: Evaluation, fingerprint: str, plot_paths: list[Path], s
     for r in evaluation.results:
         dev = r.item.run.metric("dev", "macro_f1")
         headline.append([r.item.run.name + (" (champion)" if r is champion else ""),
-                         f"{dev:.3f}" if dev is not None else "-", str(r.macro), f"{r.flat['accuracy']:.3f}",
+                         r.item.run.tags.get("inference_path", "-"), f"{dev:.3f}" if dev is not None else "-", str(r.macro), f"{r.flat['accuracy']:.3f}",
                          *[f"{r.flat[f'precision_{l}']:.2f}/{r.flat[f'recall_{l}']:.2f}/{r.flat[f'f1_{l}']:.2f}"
                            for l in LABELS],
                          f"{r.ece_raw:.3f}", f"{r.ece:.3f} (T={r.item.temperature:.2f})"])
@@ -183,8 +183,11 @@ resamples of **articles** (claims of one article are not independent). Champion 
 
 ## Headline
 
-{table(["model", "dev macro-F1", "test macro-F1 [95% CI]", "accuracy", *[f"{l} P/R/F1" for l in LABELS],
-        "ECE raw", "ECE served (temperature fitted on dev)"], headline)}
+The inference path is the one the saved model predicts with (`stance.models.quantization`;
+`-`: a model without variants); dev and test numbers are that path's.
+
+{table(["model", "inference path", "dev macro-F1", "test macro-F1 [95% CI]", "accuracy",
+        *[f"{l} P/R/F1" for l in LABELS], "ECE raw", "ECE served (temperature fitted on dev)"], headline)}
 
 ## Per-class F1 with 95% CI
 
