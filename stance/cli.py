@@ -276,9 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "probable label (--engine local only)")
     predict.add_argument("--inference-path", choices=tuple(INFERENCE_PATHS),
                          help="transformer models: override the saved inference path (default: the model's own, "
-                              "the first of int8, int8-outlier (outlier channels of the feed-forward outputs in fp32), int8-partial "
-                              "(feed-forward outputs kept fp32) that kept gold dev macro-F1 within 0.005 of fp32, "
-                              "else fp32; onnx needs onnxruntime; --engine local only)")
+                              "the first of int8, int8-outlier (outlier channels of the feed-forward outputs in "
+                              "fp32), int8-partial (feed-forward outputs kept fp32) that kept gold dev macro-F1 "
+                              "within 0.005 of fp32, else fp32; onnx needs onnxruntime; --engine local only)")
     predict.add_argument("--engine", choices=("local", "spark"), default="local",
                          help="local: this process (default); spark: a Spark job (pip install -e '.[spark]')")
     spark = predict.add_argument_group(

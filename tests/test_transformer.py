@@ -203,11 +203,11 @@ def test_splitting_outlier_channels_alone_keeps_the_function(tiny_transformer, t
 
     calibrated = _calibrated_copy(tiny_transformer, tmp_path)
     assert set(calibrated.activation_ranges) == set(ffn_output_layers(calibrated.network))
-    # a threshold at each layer's median makes half the channels outliers (the default makes none here)
-    medians = {name: float(np.median(r)) for name, r in calibrated.activation_ranges.items()}
+    # every channel an outlier, then (ranges relative to each layer's median) about half of them; the
+    # default threshold makes none in this tiny network
     split = split_outlier_channels(calibrated.network, calibrated.activation_ranges, threshold=0.0)
-    halves = {name: np.where(r > medians[name], r, 0.0) for name, r in calibrated.activation_ranges.items()}
-    split_half = split_outlier_channels(calibrated.network, halves, threshold=0.0)
+    relative = {name: r / np.median(r) for name, r in calibrated.activation_ranges.items()}
+    split_half = split_outlier_channels(calibrated.network, relative, threshold=1.0)
     batch = calibrated.tokenizer(TEXTS[:4], padding=True, return_tensors="pt")
     with torch.inference_mode():
         expected = calibrated.network(**batch).logits

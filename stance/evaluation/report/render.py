@@ -167,7 +167,8 @@ def markdown(evaluation: Evaluation, fingerprint: str, plot_paths: list[Path], s
     for r in evaluation.results:
         dev = r.item.run.metric("dev", "macro_f1")
         headline.append([r.item.run.name + (" (champion)" if r is champion else ""),
-                         r.item.run.tags.get("inference_path", "-"), f"{dev:.3f}" if dev is not None else "-", str(r.macro), f"{r.flat['accuracy']:.3f}",
+                         r.item.run.tags.get("inference_path", "-"), f"{dev:.3f}" if dev is not None else "-",
+                         str(r.macro), f"{r.flat['accuracy']:.3f}",
                          *[f"{r.flat[f'precision_{l}']:.2f}/{r.flat[f'recall_{l}']:.2f}/{r.flat[f'f1_{l}']:.2f}"
                            for l in LABELS],
                          f"{r.ece_raw:.3f}", f"{r.ece:.3f} (T={r.item.temperature:.2f})"])
