@@ -185,3 +185,19 @@ def test_config_asking_for_other_context_than_the_dataset_is_refused(tiny_data):
     other = dataclasses.replace(config("majority"), data=DataConfig(corpora=("polnear",), context_claims=4))
     with pytest.raises(StanceError, match="data.context_claims is 4, but .* was built with context_claims=2"):
         run_experiment(other, tiny_data / "data", tiny_data / "models")
+
+
+def test_each_epoch_is_logged_to_mlflow_and_printed(tiny_data, capsys):
+    import mlflow
+
+    from stance.experiment.run import _epoch_logger
+
+    with mlflow.start_run() as run:
+        log = _epoch_logger(started=0.0)
+        log(1, {"train_loss": 0.5})
+        log(1, {"dev_macro_f1": 0.61})
+        log(2, {"dev_macro_f1": 0.64})
+    history = mlflow.MlflowClient().get_metric_history(run.info.run_id, "dev_macro_f1")
+    assert [(m.step, m.value) for m in history] == [(1, 0.61), (2, 0.64)]
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("    epoch")]
+    assert len(lines) == 3 and lines[0].startswith("    epoch 1: train_loss 0.5000 (") and lines[2].startswith("    epoch 2: dev_macro_f1 0.6400 (")
