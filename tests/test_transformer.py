@@ -105,6 +105,10 @@ def test_inference_variants_agree_with_pytorch(tiny_transformer):
 def test_inference_cost_counts_encoder_flops(tiny_transformer):
     cost = tiny_transformer.inference_cost(["The Pentagon strongly denied the accusations."])
     assert cost["tokens_per_claim"] > 5 and 0.01 < cost["gflop_per_claim"] < 1.0
+    config = tiny_transformer.network.config
+    h, ffn, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
+    assert cost["projections"] == [(h, h, 4 * layers), (h, ffn, layers), (ffn, h, layers)]
+    assert cost["batch_tokens"] == round(tiny_transformer.params.eval_batch_size * cost["tokens_per_claim"])
 
 
 def _dev_set():

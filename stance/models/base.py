@@ -130,7 +130,9 @@ class StanceModel(ABC):
 
     def inference_cost(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> dict[str, float] | None:
         """Mean ``tokens_per_claim`` and ``gflop_per_claim`` of the forward pass over ``texts``, or None
-        when the model has no meaningful FLOP count (benchmarks derive the machine's ceiling from it)."""
+        when the model has no meaningful FLOP count (benchmarks derive the machine's ceiling from it);
+        optionally ``projections``, the (in, out, count) shapes of its matrix products, and
+        ``batch_tokens``, the rows they multiply at once (benchmarks time the GEMMs at those shapes)."""
         return None
 
     # persistence -------------------------------------------------------------------

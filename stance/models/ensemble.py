@@ -82,7 +82,9 @@ class EnsembleModel(StanceModel):
         costs = [member.inference_cost(texts, contexts) for member in self.members]
         if any(cost is None for cost in costs):
             return None
-        return {"tokens_per_claim": costs[0]["tokens_per_claim"], "gflop_per_claim": sum(c["gflop_per_claim"] for c in costs)}
+        return {"tokens_per_claim": costs[0]["tokens_per_claim"], "gflop_per_claim": sum(c["gflop_per_claim"] for c in costs),
+                "projections": [shape for cost in costs for shape in cost.get("projections", [])],
+                "batch_tokens": costs[0].get("batch_tokens")}
 
     @property
     def inference_path(self):

@@ -274,12 +274,15 @@ class TransformerModel(StanceModel):
 
     def inference_cost(self, texts, contexts=None):
         """Matmul FLOPs of a BERT-style encoder: per layer and token, 2*(4h^2 + 2*h*ffn) for the
-        projections and 4*h*L for attention over L tokens; the classifier head is negligible."""
+        projections and 4*h*L for attention over L tokens; the classifier head is negligible. Also the
+        projections' (in, out, count) shapes and the tokens in one inference batch, the rows of their GEMMs."""
         config = self.network.config
         lengths = np.array([len(ids) for ids in self._encode_safely(texts, contexts)["input_ids"]])
         h, ffn, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
         per_claim = layers * (2 * (4 * h * h + 2 * h * ffn) * lengths + 4 * h * lengths**2)
-        return {"tokens_per_claim": float(lengths.mean()), "gflop_per_claim": float(per_claim.mean() / 1e9)}
+        return {"tokens_per_claim": float(lengths.mean()), "gflop_per_claim": float(per_claim.mean() / 1e9),
+                "projections": [(h, h, 4 * layers), (h, ffn, layers), (ffn, h, layers)],
+                "batch_tokens": int(round(self.params.eval_batch_size * lengths.mean()))}
 
     def length_sorted_batches(self, texts, contexts) -> Iterator[tuple[np.ndarray, dict]]:
         """(row indices, padded tensors) batches of similar length: little padding, one tokenizer call."""
