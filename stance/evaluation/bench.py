@@ -85,40 +85,39 @@ def dev_macro_f1(model, dev: EvalSet) -> float:
     return metrics.scores(dev.labels, model.predict(dev.texts, dev.contexts))["macro_f1"]
 
 
+def _best_seconds(run, repeats: int) -> float:
+    run()  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def gemm_gflops(size: int = 1024, repeats: int = 20) -> float:
     """The machine's measured fp32 matrix-multiply rate (PyTorch, all threads): best of ``repeats``."""
     import torch
 
     a, b = torch.randn(size, size), torch.randn(size, size)
-    torch.matmul(a, b)  # warm-up
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        torch.matmul(a, b)
-        best = min(best, time.perf_counter() - started)
-    return 2 * size**3 / best / 1e9
+    return 2 * size**3 / _best_seconds(lambda: torch.matmul(a, b), repeats) / 1e9
 
 
 def gemm_gflops_at(rows: int, projections: list[tuple[int, int, int]], repeats: int = 10) -> float:
-    """The fp32 GEMM rate at a model's own shapes: ``rows`` x in times in x out for each of its
-    ``projections`` (in, out, count), weighted by their FLOPs. Narrow layers (MiniLM's 384) run
-    below the square-matrix rate, so this says how much of the gap to the ceiling is the shapes'."""
+    """The fp32 GEMM rate at a model's own shapes: ``rows`` x in through each of its ``projections``
+    (in, out, count) as ``nn.Linear`` computes it, weighted by FLOPs. Narrow layers (MiniLM's 384)
+    run below the square-matrix rate: this says how much of the gap to the ceiling is the shapes'."""
     import torch
+    from torch.nn.functional import linear
 
     counts: Counter[tuple[int, int]] = Counter()
     for width_in, width_out, count in projections:
         counts[width_in, width_out] += count
     flops = seconds = 0.0
     for (width_in, width_out), count in counts.items():
-        a, b = torch.randn(rows, width_in), torch.randn(width_in, width_out)
-        torch.matmul(a, b)  # warm-up
-        best = float("inf")
-        for _ in range(repeats):
-            started = time.perf_counter()
-            torch.matmul(a, b)
-            best = min(best, time.perf_counter() - started)
+        x, weight, bias = torch.randn(rows, width_in), torch.randn(width_out, width_in), torch.randn(width_out)
         flops += count * 2 * rows * width_in * width_out
-        seconds += count * best
+        seconds += count * _best_seconds(lambda: linear(x, weight, bias), repeats)  # noqa: B023 (called at once)
     return flops / seconds / 1e9
 
 
