@@ -149,6 +149,8 @@ def test_eval_of_named_runs_keeps_two_runs_of_one_config_apart(tiny_data, capsys
     assert main(["eval", "--table-only", "--runs", f"{first.run_id},{second.run_id}"]) == 0
     out = capsys.readouterr().out
     assert f"toy-lexicon@{first.run_id[:8]}" in out and out.count("toy-lexicon") == 2
+    assert main(["eval", "--runs", f"{first.run_id},{second.run_id}", "--data", "data", "--out", "reports"]) == 0
+    assert f"toy-lexicon@{first.run_id[:8]}" in next((tiny_data / "reports").glob("*/report.md")).read_text()
 
 
 def test_full_report_registers_the_champion_and_writes_model_cards(tiny_data, capsys):

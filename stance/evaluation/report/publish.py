@@ -34,7 +34,8 @@ def publish(evaluation: Evaluation, fingerprint: str, files: list[Path]) -> str 
         mlflow.set_tags({"champion": champion.name, "champion_run_id": champion.run_id,
                          "runs": ",".join(r.item.run.run_id for r in evaluation.results), "data_fingerprint": fingerprint})
         for result in evaluation.results:
-            mlflow.log_metric(f"{result.item.run.name}_{metric_key('test', 'gold', 'macro_f1')}",
+            # "name@runid" (an older run asked for by id) is not a valid MLflow metric name; "name:runid" is
+            mlflow.log_metric(f"{result.item.run.name.replace('@', ':')}_{metric_key('test', 'gold', 'macro_f1')}",
                               stats.macro_f1(result.item.test.gold, result.item.test.predicted))
         for path in files:
             mlflow.log_artifact(str(path))
