@@ -234,3 +234,12 @@ def test_a_saved_model_with_the_retired_smoothing_param_still_loads(tiny_transfo
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(StanceError, match="int8_smoothing belongs to an inference path"):
         load_model(tmp_path / "old")
+
+
+def test_fp32_prediction_of_a_claim_does_not_depend_on_its_batch(tiny_transformer):
+    # The dynamic int8 paths do depend on it (one activation scale per batch: README, Speed); fp32 must not.
+    texts = list(dict.fromkeys(TEXTS))
+    fp32 = tiny_transformer.inference_variants().get("fp32", tiny_transformer)
+    together = fp32.predict_proba(texts)
+    alone = np.concatenate([fp32.predict_proba([text]) for text in texts])
+    assert np.abs(together - alone).max() < 1e-5
