@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+from pathlib import Path
 
 import mlflow
 import numpy as np
@@ -27,7 +28,7 @@ GRID = [round(float(x), 1) for x in np.arange(-1.5, 1.51, 0.1)]
 
 def dev_predictions(run_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     path = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="dev_gold_predictions.jsonl")
-    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
     log_probabilities = np.log(np.clip([r["probabilities"] for r in rows], 1e-9, 1.0))
     return log_probabilities, np.array([LABELS.index(r["gold"]) for r in rows]), np.array([r["article_id"] for r in rows])
 
