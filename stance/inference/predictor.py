@@ -19,6 +19,7 @@ from stance import paths
 from stance.claims.segment import context_of, segment
 from stance.claims.speaker import find_speaker
 from stance.errors import StanceError
+from stance.inference.memory import retain_freed_memory
 from stance.models import StanceModel, load_model
 from stance.models.base import META_FILE
 from stance.models.calibration import decide
@@ -110,7 +111,9 @@ def load(location: str | os.PathLike, inference_path: str | None = None) -> Pred
 
     ``inference_path`` (``fp32``, ``int8``, ``int8-outlier``, ``int8-partial``, ``onnx``, ``onnx-int8`` for transformer
     models) overrides the path the model was saved with (the first of int8, int8-outlier and int8-partial that kept
-    dev macro-F1 within 0.005 of fp32, else fp32)."""
+    dev macro-F1 within 0.005 of fp32, else fp32). Loading readies the process for prediction
+    (``stance.inference.memory``: freed memory is kept for the next batch)."""
+    retain_freed_memory()
     directory = _resolve_local(str(location))
     model = load_model(directory)
     if inference_path is not None and inference_path != model.inference_path:

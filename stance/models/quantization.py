@@ -1,37 +1,39 @@
-"""Dynamic int8 quantization of a transformer encoder for CPU inference.
+"""int8 inference of a transformer encoder on the CPU, batch-invariant.
 
-PyTorch's dynamic int8 quantizes each Linear layer's input per tensor, batch by batch (7-bit
-on x86: fbgemm's ``reduce_range``), and by default its weights per tensor. The inputs of the
-feed-forward output projections (GELU activations) carry a few channels far larger than the
-rest: in mpnet-gold's layers 6-10 a handful of the 3,072 channels reach 30-100 against a median
-channel maximum near 2, so one scale per tensor leaves the other channels almost no levels and
-all-mpnet-base-v2 drops from dev macro-F1 0.74 to 0.31. Two variants address those layers:
+``Int8Linear`` replaces an encoder Linear layer: weights quantized once per output channel,
+inputs per row (token) as they come, the product exact in int32 (``torch._int_mm``: VNNI on
+x86). Because each token has its own scale, a claim's result never depends on the other claims
+in its batch or on padding. PyTorch's dynamic int8 (``quantize_dynamic``, what this module used
+before 2026-12-05) has one scale per batch tensor: measured on mpnet-gold, 117 of 3,066 dev
+labels changed when each article was predicted on its own instead of in 128-claim batches.
+
+The inputs of the feed-forward output projections (GELU activations) carry a few channels far
+larger than the rest (in mpnet-gold's layers 6-10 a handful of the 3,072 reach 30-100 against
+a median channel maximum near 2). Two variants keep them from taking the other channels' levels:
 
 * ``int8-partial`` keeps those projections in fp32 (a third of the encoder's FLOPs);
 * ``int8-outlier`` quantizes them too, after taking the outlier channels out (LLM.int8(),
   Dettmers et al. 2022): input channels whose maximum over training claims exceeds
   ``OUTLIER_THRESHOLD`` are multiplied in fp32, the others in int8, and the two products are
   added. The channel maxima are recorded once on training claims (``record_ffn_input_ranges``)
-  and saved with the model; 57 of mpnet-gold's 36,864 channels are outliers. All int8 weights
-  of this path are quantized per output channel.
+  and saved with the model; 57 of mpnet-gold's 36,864 channels are outliers.
 
-Measured for mpnet-gold (2026-12-04; dev macro-F1 on gold dev, speed end to end against fp32 in
-``make bench``): fp32 0.738; int8 0.306 (2.6x); int8-partial 0.739 (1.7x); int8-outlier 0.743
-(2.8x). An earlier variant that smoothed those inputs instead (SmoothQuant, a = 0.5) measured
-0.329 and was removed.
+Measured for mpnet-gold (2026-12-05, gold dev macro-F1; per-token scales): fp32 0.738, int8
+0.738, int8-partial 0.743, int8-outlier 0.740; each the same whether dev is predicted in
+128-claim batches or one article per call (0 labels differ). With one scale per batch tensor,
+all-layer int8 had scored 0.306: per-token scales are what make the plain path usable.
 """
 
 from __future__ import annotations
 
 import copy
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 import torch
 
 # An input channel whose maximum |activation| on training claims exceeds this is computed in fp32.
-# With it the int8 inputs keep a range of at most 8, a step of 8/127 at 7 bits; for mpnet-gold it
+# With it a token's int8 inputs there keep a range of at most 8 (a step of 8/127); for mpnet-gold it
 # makes 0.15% of the feed-forward output channels outliers (LLM.int8() uses 6 for larger models).
 OUTLIER_THRESHOLD = 8.0
 
@@ -99,21 +101,43 @@ def split_outlier_channels(network, ranges: dict[str, np.ndarray], threshold: fl
     return network
 
 
-def dynamic_int8(network, ffn_output: bool = True, outlier_ranges: dict[str, np.ndarray] | None = None):
-    """An int8 copy of ``network``'s encoder Linear layers (the classifier head stays fp32: cheap,
-    and quantizing it costs accuracy for no speed). ``ffn_output=False`` keeps the feed-forward
-    output projections fp32; ``outlier_ranges`` splits their outlier channels off first and
-    quantizes every weight per output channel."""
-    if outlier_ranges is not None:
-        network = split_outlier_channels(network, outlier_ranges)
+class Int8Linear(torch.nn.Module):
+    """``linear`` computed in int8: weights quantized once per output channel, inputs per row (token)
+    as they come, the integer product exact in int32 (``torch._int_mm``). A token's scale depends on
+    that token alone, so a claim's result never depends on the other claims in its batch (one scale
+    per batch tensor, PyTorch's dynamic int8, made it depend on them)."""
+
+    def __init__(self, linear: torch.nn.Linear):
+        super().__init__()
+        weight = linear.weight.detach().float()
+        scale = weight.abs().amax(dim=1).clamp(min=_TINY) / 127
+        self.register_buffer("weight_int8", (weight / scale[:, None]).round().to(torch.int8).t().contiguous())
+        self.register_buffer("weight_scale", scale)
+        self.register_buffer("bias", None if linear.bias is None else linear.bias.detach().float().clone())
+        self.in_features, self.out_features = linear.in_features, linear.out_features
+
+    def forward(self, x):
+        rows = x.reshape(-1, self.in_features)
+        scale = rows.abs().amax(dim=1, keepdim=True).clamp_(min=_TINY).div_(127)
+        quantized = (rows / scale).round_().to(torch.int8)  # |values| <= 127 by construction of scale
+        y = torch._int_mm(quantized, self.weight_int8).to(torch.float32).mul_(scale).mul_(self.weight_scale)
+        if self.bias is not None:
+            y.add_(self.bias)
+        return y.view(*x.shape[:-1], self.out_features)
+
+
+_TINY = 1e-12  # floor of a scale: an all-zero row or weight channel quantizes to zeros, not NaN
+
+
+def int8_copy(network, ffn_output: bool = True, outlier_ranges: dict[str, np.ndarray] | None = None):
+    """A copy of ``network`` whose encoder Linear layers are ``Int8Linear`` (the classifier head stays
+    fp32: cheap, and quantizing it costs accuracy for no speed). ``ffn_output=False`` keeps the
+    feed-forward output projections fp32; ``outlier_ranges`` splits their outlier channels off first."""
+    network = split_outlier_channels(network, outlier_ranges) if outlier_ranges is not None else copy.deepcopy(network)
     keep_fp32 = set() if ffn_output else set(ffn_output_layers(network))
-    qconfig = (torch.ao.quantization.per_channel_dynamic_qconfig if outlier_ranges is not None
-               else torch.ao.quantization.default_dynamic_qconfig)
-    linears = {name: qconfig for name, module in network.named_modules()
-               if isinstance(module, torch.nn.Linear) and not name.startswith("classifier") and name not in keep_fp32}
-    with warnings.catch_warnings():
-        # torch 2.13 announces the removal of its quantized tensors "in a future release"; the
-        # path is measured and tested on the pinned torch, and a user should not see this per call
-        warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
-        warnings.filterwarnings("ignore", message=r".*torch\.ao\.quantization.*deprecated", category=DeprecationWarning)
-        return torch.ao.quantization.quantize_dynamic(network, linears, dtype=torch.qint8)
+    targets = [name for name, module in network.named_modules()
+               if isinstance(module, torch.nn.Linear) and not name.startswith("classifier") and name not in keep_fp32]
+    for name in targets:
+        parent, _, child = name.rpartition(".")
+        setattr(network.get_submodule(parent), child, Int8Linear(network.get_submodule(name)))
+    return network

@@ -209,13 +209,13 @@ class TransformerModel(StanceModel):
         if not self.params.quantize_int8:
             return self.network
         if getattr(self, "_quantized", None) is None:
-            from stance.models.quantization import dynamic_int8
+            from stance.models.quantization import int8_copy
 
             if self.params.int8_outliers and self.activation_ranges is None:
                 raise StanceError("the int8-outlier path needs activation ranges, which this model was saved "
                                   "without (stance train records them); use int8-partial or fp32")
-            self._quantized = dynamic_int8(self.network, ffn_output=self.params.int8_ffn_output,
-                                           outlier_ranges=self.activation_ranges if self.params.int8_outliers else None)
+            self._quantized = int8_copy(self.network, ffn_output=self.params.int8_ffn_output,
+                                        outlier_ranges=self.activation_ranges if self.params.int8_outliers else None)
         return self._quantized
 
     @property
