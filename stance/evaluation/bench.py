@@ -6,10 +6,12 @@ Measured in one run, side by side:
   batches, forward pass only (claims/s);
 * end-to-end ``predict_articles`` throughput over real articles (segmentation,
   tokenization, batching included) for every model given;
-* every inference path the model offers (the fp32 PyTorch reference; int8 PyTorch: all
-  layers, outlier channels apart (``int8-outlier``) and partial; ONNX Runtime fp32 and int8 when
-  installed), with its dev macro-F1 next to the reference's and the path the saved model
+* every inference path the model offers (the fp32 PyTorch reference; int8 PyTorch with
+  per-token scales: all layers, outlier channels apart (``int8-outlier``) and partial; ONNX
+  Runtime fp32 and int8 when installed), with its dev macro-F1 next to the reference's and the path the saved model
   predicts with marked;
+* for each path, how many labels change when each article is predicted on its own instead
+  of in batches that span articles (none, for a batch-invariant path);
 * the ceiling: mean tokens per claim, the machine's measured fp32 GEMM rate, the
   encoder's FLOPs per claim, the fp32 claims/s they imply, and each path as a share of it;
   beside it the GEMM rate at the encoder's own projection shapes (one batch of rows), which
@@ -51,12 +53,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def end_to_end(predictor, texts: list[str], repeats: int = 1) -> tuple[float, int]:
+def end_to_end(predictor, texts: list[str], repeats: int = 1) -> tuple[float, list[str]]:
+    """Claims/s of ``predict_articles`` over ``texts``, and the labels it gave (article by article)."""
     predictor.predict_articles(texts[:5], progress=False)  # warm-up
     started = time.perf_counter()
     for _ in range(repeats):
-        claims = sum(len(c) for c in predictor.predict_articles(texts, progress=False))
-    return claims * repeats / (time.perf_counter() - started), claims
+        labels = [claim.label for article in predictor.predict_articles(texts, progress=False) for claim in article]
+    return len(labels) * repeats / (time.perf_counter() - started), labels
+
+
+def changed_by_batching(predictor, texts: list[str], batched: list[str]) -> int:
+    """How many of the ``batched`` labels (``end_to_end``: claims of many articles per batch) change
+    when each article is predicted on its own: a batch-invariant path changes none."""
+    alone = [claim.label for text in texts for claim in predictor.predict_article(text)]
+    return sum(a != b for a, b in zip(alone, batched, strict=True))
 
 
 def raw_encoder(model, texts: list[str], contexts: list[str]) -> float | None:
@@ -222,7 +232,7 @@ def models(args: argparse.Namespace) -> None:
     texts = [a.text for a in read_corpus("polnear", ("test",))][: args.articles]
     dev = evaluation_set(prepared_data().data, "dev", ("polnear", "fnc1", "newsdiscourse", "wikinews"))
     gflops = gemm_gflops()
-    rows, ceilings = [], []
+    rows, ceilings, batching = [], [], []
     for location in args.models:
         if not Path(location).exists():
             print(f"skipping {location}: not trained (run make train)")
@@ -232,7 +242,10 @@ def models(args: argparse.Namespace) -> None:
         model = variants.pop("fp32", saved)  # the reference every speed-up and dev loss is measured against
         default = f" (the model's default path: {saved.inference_path})" if saved.inference_path else ""
         claim_texts, contexts = article_claims(texts, model.context_claims)
-        throughput, claims = end_to_end(Predictor(model), texts)
+        throughput, labels = end_to_end(Predictor(model), texts)
+        claims = len(labels)
+        batching.append(f"{Path(location).name} {'fp32' if variants else 'its only path'}: "
+                        f"{changed_by_batching(Predictor(model), texts, labels)}")
         cost = model.inference_cost(claim_texts, contexts)
         ceiling = gflops / cost["gflop_per_claim"] if cost else None
         if cost:
@@ -252,7 +265,8 @@ def models(args: argparse.Namespace) -> None:
             rows[-2] = (*rows[-2][:4], f"{throughput / raw:.0%} of raw{share(throughput)}")
         reference_f1 = dev_macro_f1(model, dev) if variants else None
         for name, variant in variants.items():
-            faster, _ = end_to_end(Predictor(variant), texts)
+            faster, fast_labels = end_to_end(Predictor(variant), texts)
+            batching.append(f"{Path(location).name} {name}: {changed_by_batching(Predictor(variant), texts, fast_labels)}")
             rows.append((location, f"end-to-end {name}", faster, peak_mb(),
                          f"{faster / throughput:.2f}x fp32 end-to-end; dev macro-F1 {dev_macro_f1(variant, dev):.3f} "
                          f"vs {reference_f1:.3f}{share(faster)}{default if name == saved.inference_path else ''}"))
@@ -263,6 +277,10 @@ def models(args: argparse.Namespace) -> None:
     print(f"\n{'model':<36} {'path':<20} {'claims/s':>9} {'peak MB':>8}  note")
     for location, path, throughput, memory, note in rows:
         print(f"{Path(location).name:<36} {path:<20} {throughput:>9.1f} {memory:>8.0f}  {note or ''}")
+    print(f"\nLabels (of {claims}) that change when each article is predicted alone instead of in batches "
+          f"across articles (0: the path is batch-invariant):")
+    for line in batching:
+        print("  " + line)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,10 @@ transformers) and run on the CPU by ONNX Runtime, in fp32 or with dynamic int8
 quantization of the MatMul weights (``onnxruntime.quantization``). It is a drop-in for the
 PyTorch network in ``TransformerModel``: called with the tokenizer's padded batch, it
 returns an object with ``.logits``.
+
+ONNX Runtime's dynamic int8 quantizes each MatMul input with one scale per tensor, so ``onnx-int8``
+gives a claim results that depend on the other claims of its batch (the PyTorch int8 paths use
+per-token scales and do not); it is never chosen as a model's default path.
 """
 
 from __future__ import annotations
