@@ -9,7 +9,7 @@
   selection and early stopping on dev macro-F1. Nothing is auto-logged
   (``report_to="none"``); per-epoch metrics go to MLflow through ``stance.experiment.tracking``.
 * Inference: length-sorted batches, dynamic padding, ``torch.inference_mode``;
-  optional int8 dynamic quantization of the linear layers for CPU (``stance.models.quantization``)
+  optional int8 linear layers for CPU, per-token activation scales (``stance.models.quantization``)
   or ONNX Runtime (``stance.models.onnx_runtime``).
 * Saved as ``save_pretrained`` safetensors plus tokenizer, under ``encoder/``, and the int8
   activation ranges in ``int8_ranges.npz``.
@@ -68,7 +68,7 @@ class TransformerParams:
     bf16: bool = True  # used only where the hardware supports it
     group_by_length: bool = False  # batches of similar length (less padding, faster on CPU); changes sample order
     progress: bool = False  # per-step progress bars while training (off: `make train` prints one line per run)
-    quantize_int8: bool = False  # dynamic int8 quantization of Linear layers at inference (CPU)
+    quantize_int8: bool = False  # int8 Linear layers at inference (CPU; per-token scales)
     int8_ffn_output: bool = True  # with quantize_int8: also the feed-forward output projections
     # with quantize_int8: compute the feed-forward output projections' outlier input channels in
     # fp32 (needs recorded activation ranges; stance.models.quantization). Not part of the fit key:
