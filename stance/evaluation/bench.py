@@ -8,8 +8,8 @@ Measured in one run, side by side:
   tokenization, batching included) for every model given;
 * every inference path the model offers (the fp32 PyTorch reference; int8 PyTorch with
   per-token scales: all layers, outlier channels apart (``int8-outlier``) and partial; ONNX
-  Runtime fp32 and int8 when installed), with its dev macro-F1 next to the reference's and the path the saved model
-  predicts with marked;
+  Runtime fp32 and int8 when installed), with its dev macro-F1 next to the reference's and
+  the path the saved model predicts with marked;
 * for each path, how many labels change when each article is predicted on its own instead
   of in batches that span articles (none, for a batch-invariant path);
 * the ceiling: mean tokens per claim, the machine's measured fp32 GEMM rate, the

@@ -2,8 +2,9 @@
 
 ``Int8Linear`` replaces an encoder Linear layer: weights quantized once per output channel,
 inputs per row (token) as they come, the product exact in int32 (``torch._int_mm``: VNNI on
-x86). Because each token has its own scale, a claim's result never depends on the other claims
-in its batch or on padding. PyTorch's dynamic int8 (``quantize_dynamic``, what this module used
+x86). Because each token has its own scale, a claim's result does not depend on the other claims
+in its batch or on padding, beyond float rounding (fp32 products differ by ~1e-6 between batch
+shapes, which can move an int8 rounding step: 0 to 1 labels in 1,865 in ``make bench``). PyTorch's dynamic int8 (``quantize_dynamic``, what this module used
 before 2026-12-05) has one scale per batch tensor: measured on mpnet-gold, 117 of 3,066 dev
 labels changed when each article was predicted on its own instead of in 128-claim batches.
 
@@ -104,8 +105,8 @@ def split_outlier_channels(network, ranges: dict[str, np.ndarray], threshold: fl
 class Int8Linear(torch.nn.Module):
     """``linear`` computed in int8: weights quantized once per output channel, inputs per row (token)
     as they come, the integer product exact in int32 (``torch._int_mm``). A token's scale depends on
-    that token alone, so a claim's result never depends on the other claims in its batch (one scale
-    per batch tensor, PyTorch's dynamic int8, made it depend on them)."""
+    that token alone, so the other claims in a batch do not move a claim's result (one scale per
+    batch tensor, PyTorch's dynamic int8, made them move it)."""
 
     def __init__(self, linear: torch.nn.Linear):
         super().__init__()
