@@ -69,6 +69,13 @@ def changed_by_batching(predictor, texts: list[str], batched: list[str]) -> int:
     return sum(a != b for a, b in zip(alone, batched, strict=True))
 
 
+def end_to_end_checked(model, texts: list[str]) -> tuple[float, int, int]:
+    """``end_to_end`` claims/s of ``model``, its number of claims, and the labels ``changed_by_batching``."""
+    predictor = Predictor(model)
+    throughput, labels = end_to_end(predictor, texts)
+    return throughput, len(labels), changed_by_batching(predictor, texts, labels)
+
+
 def raw_encoder(model, texts: list[str], contexts: list[str]) -> float | None:
     """Forward passes only, on pre-tokenized, length-sorted batches (None: no separable encoder)."""
     forward = model.forward_pass(texts[:64], contexts[:64])
@@ -242,10 +249,8 @@ def models(args: argparse.Namespace) -> None:
         model = variants.pop("fp32", saved)  # the reference every speed-up and dev loss is measured against
         default = f" (the model's default path: {saved.inference_path})" if saved.inference_path else ""
         claim_texts, contexts = article_claims(texts, model.context_claims)
-        throughput, labels = end_to_end(Predictor(model), texts)
-        claims = len(labels)
-        batching.append(f"{Path(location).name} {'fp32' if variants else 'its only path'}: "
-                        f"{changed_by_batching(Predictor(model), texts, labels)}")
+        throughput, claims, changed = end_to_end_checked(model, texts)
+        batching.append((location, "fp32" if variants else "its only path", changed))
         cost = model.inference_cost(claim_texts, contexts)
         ceiling = gflops / cost["gflop_per_claim"] if cost else None
         if cost:
@@ -265,8 +270,8 @@ def models(args: argparse.Namespace) -> None:
             rows[-2] = (*rows[-2][:4], f"{throughput / raw:.0%} of raw{share(throughput)}")
         reference_f1 = dev_macro_f1(model, dev) if variants else None
         for name, variant in variants.items():
-            faster, fast_labels = end_to_end(Predictor(variant), texts)
-            batching.append(f"{Path(location).name} {name}: {changed_by_batching(Predictor(variant), texts, fast_labels)}")
+            faster, _, changed = end_to_end_checked(variant, texts)
+            batching.append((location, name, changed))
             rows.append((location, f"end-to-end {name}", faster, peak_mb(),
                          f"{faster / throughput:.2f}x fp32 end-to-end; dev macro-F1 {dev_macro_f1(variant, dev):.3f} "
                          f"vs {reference_f1:.3f}{share(faster)}{default if name == saved.inference_path else ''}"))
@@ -279,8 +284,8 @@ def models(args: argparse.Namespace) -> None:
         print(f"{Path(location).name:<36} {path:<20} {throughput:>9.1f} {memory:>8.0f}  {note or ''}")
     print(f"\nLabels (of {claims}) that change when each article is predicted alone instead of in batches "
           f"across articles (0: the path is batch-invariant):")
-    for line in batching:
-        print("  " + line)
+    for location, path, changed in batching:
+        print(f"  {Path(location).name} {path}: {changed}")
 
 
 if __name__ == "__main__":

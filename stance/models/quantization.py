@@ -4,9 +4,10 @@
 inputs per row (token) as they come, the product exact in int32 (``torch._int_mm``: VNNI on
 x86). Because each token has its own scale, a claim's result does not depend on the other claims
 in its batch or on padding, beyond float rounding (fp32 products differ by ~1e-6 between batch
-shapes, which can move an int8 rounding step: 0 to 1 labels in 1,865 in ``make bench``). PyTorch's dynamic int8 (``quantize_dynamic``, what this module used
-before 2026-12-05) has one scale per batch tensor: measured on mpnet-gold, 117 of 3,066 dev
-labels changed when each article was predicted on its own instead of in 128-claim batches.
+shapes, which can move an int8 rounding step: 0 to 1 labels in 1,865 in ``make bench``).
+PyTorch's dynamic int8 (``quantize_dynamic``, what this module used before 2026-12-05) has one
+scale per batch tensor: measured on mpnet-gold, 117 of 3,066 dev labels changed when each
+article was predicted on its own instead of in 128-claim batches.
 
 The inputs of the feed-forward output projections (GELU activations) carry a few channels far
 larger than the rest (in mpnet-gold's layers 6-10 a handful of the 3,072 reach 30-100 against
@@ -37,6 +38,8 @@ import torch
 # With it a token's int8 inputs there keep a range of at most 8 (a step of 8/127); for mpnet-gold it
 # makes 0.15% of the feed-forward output channels outliers (LLM.int8() uses 6 for larger models).
 OUTLIER_THRESHOLD = 8.0
+
+_TINY = 1e-12  # floor of a scale: an all-zero row or weight channel quantizes to zeros, not NaN
 
 
 def ffn_output_layers(network) -> dict:
@@ -125,9 +128,6 @@ class Int8Linear(torch.nn.Module):
         if self.bias is not None:
             y.add_(self.bias)
         return y.view(*x.shape[:-1], self.out_features)
-
-
-_TINY = 1e-12  # floor of a scale: an all-zero row or weight channel quantizes to zeros, not NaN
 
 
 def int8_copy(network, ffn_output: bool = True, outlier_ranges: dict[str, np.ndarray] | None = None):
